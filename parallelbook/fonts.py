@@ -1,0 +1,146 @@
+"""The typefaces of a book: where they are, which characters they cover, and subsets.
+
+Persian is set in Vazirmatn (its Non-Latin cut, so that Latin runs inside
+Persian fall through to the Latin book face), Latin in Source Serif Pro.  A
+book may replace any face in book.toml's [fonts] table.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .problems import BookError, Location, Problem, error, warning
+
+TOOL_ROOT = Path(__file__).resolve().parent.parent
+PERSIAN_FAMILY = "Book Persian"
+LATIN_FAMILY = "Book Latin"
+
+
+@dataclass(frozen=True)
+class Face:
+    role: str
+    family: str
+    weight: int
+    style: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class FontSet:
+    faces: tuple[Face, ...]
+    licences: tuple[Path, ...]
+
+    def face(self, role: str) -> Face:
+        return next(face for face in self.faces if face.role == role)
+
+
+_ROLES = (
+    ("persian", PERSIAN_FAMILY, 400, "normal"),
+    ("persian_bold", PERSIAN_FAMILY, 700, "normal"),
+    ("latin", LATIN_FAMILY, 400, "normal"),
+    ("latin_italic", LATIN_FAMILY, 400, "italic"),
+    ("latin_bold", LATIN_FAMILY, 700, "normal"),
+    ("latin_bold_italic", LATIN_FAMILY, 700, "italic"),
+)
+
+
+def _default_paths() -> tuple[dict[str, Path], list[Path]]:
+    vazirmatn = TOOL_ROOT / "fonts" / "vazirmatn"
+    try:
+        import font_source_serif_pro
+
+        serif = Path(font_source_serif_pro.__file__).parent / "files"
+    except ImportError:
+        serif = TOOL_ROOT / "fonts" / "missing-source-serif-pro"
+    paths = {
+        "persian": vazirmatn / "Vazirmatn-NL-Regular.ttf",
+        "persian_bold": vazirmatn / "Vazirmatn-NL-Bold.ttf",
+        "latin": serif / "SourceSerifPro-Regular.ttf",
+        "latin_italic": serif / "SourceSerifPro-It.ttf",
+        "latin_bold": serif / "SourceSerifPro-Bold.ttf",
+        "latin_bold_italic": serif / "SourceSerifPro-BoldIt.ttf",
+    }
+    return paths, [vazirmatn / "OFL.txt", serif / "LICENSE.txt"]
+
+
+def font_set(overrides: dict[str, Path]) -> FontSet:
+    """The faces to use; raises BookError naming the set-up step when a default face is missing."""
+    paths, licences = _default_paths()
+    paths.update(overrides)
+    missing = [(role, path) for role, path in paths.items() if not path.is_file()]
+    if missing:
+        raise BookError(
+            [
+                error(
+                    "FONT-NOT-INSTALLED",
+                    Location(str(path)),
+                    f"the {role.replace('_', ' ')} face is not installed: run `make` (or `python tools/fetch_fonts.py`)",
+                )
+                for role, path in missing
+            ]
+        )
+    faces = tuple(Face(role, family, weight, style, paths[role]) for role, family, weight, style in _ROLES)
+    return FontSet(faces, tuple(path for path in licences if path.is_file()))
+
+
+@lru_cache(maxsize=None)
+def _cmap(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
+
+
+# Characters a shaper never draws: they need no glyph in any face.
+_IGNORABLE = frozenset(
+    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x061C, 0x2060, 0xFEFF, 0x00AD]
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2066, 0x206A))
+    + [0x0A, 0x0D, 0x09]
+)
+
+
+def uncovered(text: str, faces: list[Face]) -> list[str]:
+    """Characters of `text` that none of the faces can draw (so a renderer would fall back)."""
+    covered = frozenset().union(*(_cmap(face.path) for face in faces))
+    return sorted({ch for ch in text if ord(ch) not in covered and ord(ch) not in _IGNORABLE})
+
+
+def coverage_problems(texts: list[tuple[Location, str, bool]], fonts: FontSet) -> list[Problem]:
+    """One warning per block whose characters the book faces cannot draw."""
+    persian = [fonts.face("persian"), fonts.face("latin")]
+    latin = [fonts.face("latin"), fonts.face("persian")]
+    problems = []
+    for location, text, is_persian in texts:
+        missing = uncovered(text, persian if is_persian else latin)
+        if missing:
+            shown = " ".join(f"U+{ord(ch):04X} {ch!r}" for ch in missing[:8])
+            problems.append(
+                warning("FONT-GLYPH", location, f"no book face has these characters (a fallback font would be used): {shown}")
+            )
+    return problems
+
+
+def subset(path: Path, text: str) -> bytes:
+    """The face cut down to the characters used, layout features and ZWNJ/ZWJ kept."""
+    from fontTools import subset as ftsubset
+    from fontTools.ttLib import TTFont
+
+    options = ftsubset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.glyph_names = False
+    options.hinting = False
+    options.drop_tables += ["DSIG"]
+    font = TTFont(path, recalcTimestamp=False)
+    subsetter = ftsubset.Subsetter(options)
+    characters = set(text) | set("\u200c\u200d 0123456789۰۱۲۳۴۵۶۷۸۹.,:;()[]«»،؛؟-–—…“”‘’'\"")
+    subsetter.populate(text="".join(sorted(characters)))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer, reorderTables=True)
+    return buffer.getvalue()

@@ -1,0 +1,86 @@
+"""A build, start to finish: gather the book, render the asked outputs, then write.
+
+Nothing is written until every output has rendered; each file is then moved
+into place atomically, so a failed build leaves the previous outputs as they
+were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .book import Book, load_book
+from .files import write_bytes_atomically
+from .fonts import coverage_problems, font_set
+from .problems import Location, Problem
+from .templating import environment
+from .transform import plain_text
+
+OUTPUTS = ("pdf", "epub")
+
+
+@dataclass(frozen=True)
+class Options:
+    outputs: tuple[str, ...] = OUTPUTS
+    language: str | None = None  # only this translation language
+    pdf_layout: str | None = None
+    paper: str | None = None
+    epub_layout: str | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    description: str
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    written: tuple[Written, ...]
+    problems: tuple[Problem, ...]
+
+
+def font_problems(book: Book, fonts) -> list[Problem]:
+    texts: list[tuple[Location, str, bool]] = []
+    for edition in book.edition(None):
+        for pair in edition.pairs():
+            for side in pair.sides:
+                texts.append((side.block.location, plain_text(side.block, notes=True), side.lang.startswith("fa")))
+    seen = set()
+    unique = []
+    for item in texts:
+        if item[0] not in seen:
+            seen.add(item[0])
+            unique.append(item)
+    return coverage_problems(unique, fonts)
+
+
+def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime) -> BuildResult:
+    from .epub import render_epub
+    from .pdf import render_pdf
+
+    book = load_book(book_dir, build_time=build_time)
+    config = book.config
+    fonts = font_set(config.fonts)
+    env = environment(book.folder)
+    problems: list[Problem] = list(book.warnings) + font_problems(book, fonts)
+    rendered: list[tuple[Path, bytes, str]] = []
+    for edition in book.edition(options.language):
+        stem = f"{edition.slug}.{edition.source_lang}-{edition.target_lang}"
+        if "pdf" in options.outputs:
+            layout = options.pdf_layout or config.pdf_layout
+            data, pages, found = render_pdf(edition, fonts, env, paper=options.paper or config.paper, layout=layout)
+            problems += found
+            rendered.append((out_dir / f"{stem}.pdf", data, f"PDF, {layout} layout, {pages} pages"))
+        if "epub" in options.outputs:
+            layout = options.epub_layout or config.epub_layout
+            data, found = render_epub(edition, fonts, env, layout=layout, first=config.epub_first)
+            problems += found
+            rendered.append((out_dir / f"{stem}.epub", data, f"EPUB 3, {layout} layout"))
+    written = []
+    for path, data, description in rendered:
+        write_bytes_atomically(path, data)
+        written.append(Written(path, description))
+    return BuildResult(tuple(written), tuple(problems))
