@@ -31,6 +31,27 @@ def direction(lang: str) -> str:
 
 
 @dataclass(frozen=True)
+class ParsedChapter:
+    """One chapter's files, parsed but not yet paired: what checks look at."""
+
+    files: ChapterFiles
+    source: tuple[m.Block, ...]
+    translations: dict[str, tuple[m.Block, ...]]
+
+
+@dataclass(frozen=True)
+class ParsedBook:
+    folder: Path
+    config: BookConfig
+    chapters: tuple[ParsedChapter, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted({lang for chapter in self.chapters for lang in chapter.translations}))
+
+
+@dataclass(frozen=True)
 class Book:
     """The whole book as gathered: its folder, settings and one edition per translation."""
 
@@ -45,60 +66,61 @@ class Book:
         return tuple(e for e in self.editions if e.target_lang == lang)
 
 
-def load_book(book_dir: Path, *, build_time: datetime, parse=pandoc_json) -> Book:
-    """Read, parse, pair and normalise the whole book, or raise BookError with every problem."""
+def parse_book(book_dir: Path, *, parse=pandoc_json) -> ParsedBook:
+    """Read and parse every file of the book (one pandoc run per file), without pairing.
+
+    Raises BookError only when the folder itself is unusable; problems in
+    single files are returned in `problems` so that checks can report them all.
+    """
     book_dir = book_dir.resolve()
     config_file, chapter_files, problems = read_book_folder(book_dir)
     config = BookConfig()
     if config_file is not None:
         config, found = parse_config(config_file.text, Path(config_file.shown), book_dir)
         problems += found
-
-    parsed_sources: dict[str, tuple[m.Block, ...]] = {}
-    parsed_targets: dict[tuple[str, str], tuple[m.Block, ...]] = {}
-    for chapter in chapter_files:
-        blocks, found = parse_blocks(chapter.source.text, chapter.source.shown, _parse_or_none(chapter.source.text, parse))
+    chapters = []
+    for files in chapter_files:
+        source, found = parse_blocks(files.source.text, files.source.shown, _parse_or_none(files.source.text, parse))
         problems += found
-        parsed_sources[chapter.name] = blocks
-        for lang, target in chapter.translations.items():
+        translations = {}
+        for lang, target in files.translations.items():
             blocks, found = parse_blocks(target.text, target.shown, _parse_or_none(target.text, parse))
             problems += found
-            parsed_targets[(chapter.name, lang)] = blocks
+            translations[lang] = blocks
+        chapters.append(ParsedChapter(files, source, translations))
+    return ParsedBook(book_dir, config, tuple(chapters), tuple(problems))
 
-    languages = sorted({lang for chapter in chapter_files for lang in chapter.translations})
+
+def load_book(book_dir: Path, *, build_time: datetime, parse=pandoc_json) -> Book:
+    """Read, parse, pair and normalise the whole book, or raise BookError with every problem."""
+    parsed = parse_book(book_dir, parse=parse)
+    problems = list(parsed.problems)
     editions: list[m.Edition] = []
-    for lang in languages:
-        edition, found = _edition(book_dir, config, chapter_files, parsed_sources, parsed_targets, lang, build_time)
+    for lang in parsed.languages:
+        edition, found = _edition(parsed, lang, build_time)
         problems += found
         if edition is not None:
             editions.append(edition)
-
     if has_errors(problems):
         raise BookError(sorted(problems, key=lambda p: (p.location, p.code)))
-    return Book(book_dir, config, tuple(editions), tuple(problems))
+    return Book(parsed.folder, parsed.config, tuple(editions), tuple(problems))
 
 
 def _parse_or_none(text: str, parse):
     return parse(text) if text.strip() else None
 
 
-def _edition(
-    book_dir: Path,
-    config: BookConfig,
-    chapter_files: list[ChapterFiles],
-    sources: dict[str, tuple[m.Block, ...]],
-    targets: dict[tuple[str, str], tuple[m.Block, ...]],
-    target_lang: str,
-    build_time: datetime,
-) -> tuple[m.Edition | None, list[Problem]]:
+def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime) -> tuple[m.Edition | None, list[Problem]]:
+    book_dir, config = parsed.folder, parsed.config
     source_lang = config.source_language
     problems: list[Problem] = []
     chapters: list[m.Chapter] = []
-    for number, files in enumerate(chapter_files, start=1):
-        if target_lang not in files.translations:
+    for number, chapter in enumerate(parsed.chapters, start=1):
+        files = chapter.files
+        if target_lang not in chapter.translations:
             continue
-        source_blocks = tuple(_normalised(b, source_lang, config) for b in sources[files.name])
-        target_blocks = tuple(_normalised(b, target_lang, config) for b in targets[(files.name, target_lang)])
+        source_blocks = tuple(normalised_block(b, source_lang, config) for b in chapter.source)
+        target_blocks = tuple(normalised_block(b, target_lang, config) for b in chapter.translations[target_lang])
         if not source_blocks or not target_blocks:
             continue
         pairs, found = pair_blocks(source_blocks, target_blocks)
@@ -162,7 +184,8 @@ def _edition(
     )
 
 
-def _normalised(block: m.Block, lang: str, config: BookConfig) -> m.Block:
+def normalised_block(block: m.Block, lang: str, config: BookConfig) -> m.Block:
+    """The block as published: Persian text normalised (letters, digits, ZWNJ)."""
     if lang.split("-")[0] != "fa":
         return block
     return map_block(block, lambda text: normalize(text, zwnj=config.zwnj_fixes))

@@ -1,61 +1,84 @@
-"""The command line: parse arguments, run a command, print problems, choose the exit code.
+"""The command line: parse arguments, run a command, print what it reports.
 
-Exit codes: 0 success; 1 failed checks; 2 unusable input or usage; 3 an
-internal error (a bug), whose traceback goes to a file, not to the screen.
+Every command is a function `(args) -> Outcome` in the module that does the
+work; only this module prints.  Exit codes: 0 success; 1 failed checks;
+2 unusable input or usage; 3 an internal error (a bug), whose traceback goes
+to a file, not to the screen.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import tempfile
-import time
 import traceback
 from pathlib import Path
 
-from .book import build_time_from
-from .problems import BookError, Problem, Severity
+from .problems import BookError, Outcome
 
 EXIT_OK, EXIT_CHECKS_FAILED, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+# command -> (module:function, one-line help)
+COMMANDS = {
+    "all": ("parallelbook.pipeline:command_build", "build every output of the book (the default)"),
+    "pdf": ("parallelbook.pipeline:command_build", "build the PDF"),
+    "epub": ("parallelbook.pipeline:command_build", "build the EPUB"),
+    "check": ("parallelbook.checks:command_check", "validate alignment and translation quality; write nothing"),
+    "approve": ("parallelbook.stale:command_approve", "record the current pairs as approved (lock file per language)"),
+    "review": ("parallelbook.review:command_review", "write the review edition (HTML and PDF)"),
+    "export": ("parallelbook.exchange:command_export", "export the aligned pairs as TMX or XLIFF"),
+    "lint": ("parallelbook.lint:command_lint", "report Persian orthography problems in the source"),
+    "fix": ("parallelbook.lint:command_fix", "show (or --write) the orthography corrections"),
+}
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
-        description="Publish an aligned Persian–English book as PDF and EPUB.",
+        description="Publish an aligned Persian–English book as PDF, EPUB and review outputs.",
     )
-    parser.add_argument(
-        "command",
-        nargs="?",
-        default="all",
-        choices=("all", "pdf", "epub"),
-        help="what to build (default: all outputs)",
-    )
-    parser.add_argument("--book", type=Path, default=Path("."), help="the book folder (default: the current folder)")
-    parser.add_argument("--out", type=Path, default=None, help="where outputs go (default: BOOK/build)")
-    parser.add_argument("--lang", default=None, help="build only this translation language (default: all)")
-    parser.add_argument("--layout", default=None, help="layout of the output (pdf: columns; epub: interleaved, columns)")
-    parser.add_argument("--paper", choices=("A4", "A5", "Letter"), default=None, help="PDF paper size")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_target, help_text) in COMMANDS.items():
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--book", type=Path, default=Path("."), help="the book folder (default: the current folder)")
+        sub.add_argument("--lang", default=None, help="only this translation language (default: every one)")
+        if name in ("all", "pdf", "epub", "review", "export"):
+            sub.add_argument("--out", type=Path, default=None, help="output folder (default: BOOK/build)")
+        if name in ("all", "pdf", "epub"):
+            sub.add_argument("--layout", default=None, help="pdf: columns; epub: interleaved or columns")
+            sub.add_argument("--paper", choices=("A4", "A5", "Letter"), default=None, help="PDF paper size")
+        if name == "check":
+            sub.add_argument("--strict", action="store_true", help="fail on warnings too")
+        if name == "export":
+            sub.add_argument("--format", choices=("tmx", "xliff"), default="tmx", help="exchange format")
+        if name == "fix":
+            sub.add_argument("--write", action="store_true", help="apply the corrections to the source files")
     return parser
 
 
-def print_problems(problems, stream=None) -> None:
-    stream = stream or sys.stderr
-    for problem in problems:
-        print(problem, file=stream)
+def print_outcome(outcome: Outcome) -> None:
+    for problem in outcome.problems:
+        print(problem, file=sys.stderr)
+    for line in outcome.lines:
+        print(line)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "all")
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exit:
         return EXIT_INPUT if exit.code else EXIT_OK
+    module_name, function_name = COMMANDS[args.command][0].split(":")
     try:
-        return _run(args)
+        command = getattr(importlib.import_module(module_name), function_name)
+        outcome = command(args)
     except BookError as exc:
-        print_problems(exc.problems)
-        return EXIT_INPUT
+        outcome = Outcome(problems=exc.problems, exit_code=EXIT_INPUT)
     except KeyboardInterrupt:
         print("interrupted; no output was changed", file=sys.stderr)
         return 130
@@ -65,35 +88,5 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc(file=report)
         print(f"internal error: this is a bug in parallelbook; the traceback is in {path}", file=sys.stderr)
         return EXIT_INTERNAL
-
-
-def _run(args) -> int:
-    from .pipeline import OUTPUTS, Options, build
-
-    book_dir = args.book
-    out_dir = args.out or book_dir / "build"
-    build_time, problems = build_time_from(dict(os.environ), book_dir.resolve())
-    if problems:
-        raise BookError(problems)
-    outputs = OUTPUTS if args.command == "all" else (args.command,)
-    layout = args.layout
-    if layout is not None:
-        valid = {"pdf": ("columns",), "epub": ("interleaved", "columns")}
-        for output in outputs:
-            if layout not in valid[output]:
-                print(f"build.py: error: --layout {layout} is not a {output} layout; choose from {', '.join(valid[output])}", file=sys.stderr)
-                return EXIT_INPUT
-    options = Options(
-        outputs=outputs,
-        language=args.lang,
-        pdf_layout=layout if "pdf" in outputs else None,
-        paper=args.paper,
-        epub_layout=layout if "epub" in outputs else None,
-    )
-    started = time.monotonic()
-    result = build(book_dir, out_dir, options, build_time)
-    print_problems(result.problems)
-    for written in result.written:
-        print(f"wrote {written.path} ({written.description})")
-    print(f"built in {time.monotonic() - started:.1f} s")
-    return EXIT_OK
+    print_outcome(outcome)
+    return outcome.exit_code

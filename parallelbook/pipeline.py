@@ -14,7 +14,7 @@ from pathlib import Path
 from .book import Book, load_book
 from .files import write_bytes_atomically
 from .fonts import coverage_problems, font_set
-from .problems import Location, Problem
+from .problems import BookError, Location, Outcome, Problem, error
 from .templating import environment
 from .transform import plain_text
 
@@ -84,3 +84,38 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime)
         write_bytes_atomically(path, data)
         written.append(Written(path, description))
     return BuildResult(tuple(written), tuple(problems))
+
+
+LAYOUTS = {"pdf": ("columns",), "epub": ("interleaved", "columns")}
+
+
+def command_build(args) -> Outcome:
+    """`build.py [all|pdf|epub]`: build the outputs into --out (default BOOK/build)."""
+    import os
+    import time
+
+    from .book import build_time_from
+
+    book_dir = args.book
+    outputs = OUTPUTS if args.command == "all" else (args.command,)
+    if args.layout is not None:
+        for output in outputs:
+            if args.layout not in LAYOUTS[output]:
+                raise BookError(
+                    [error("USAGE", Location("--layout"), f"{args.layout} is not a {output} layout; choose from {', '.join(LAYOUTS[output])}")]
+                )
+    build_time, problems = build_time_from(dict(os.environ), book_dir.resolve())
+    if problems:
+        raise BookError(problems)
+    options = Options(
+        outputs=outputs,
+        language=args.lang,
+        pdf_layout=args.layout if "pdf" in outputs else None,
+        paper=args.paper,
+        epub_layout=args.layout if "epub" in outputs else None,
+    )
+    started = time.monotonic()
+    result = build(book_dir, args.out or book_dir / "build", options, build_time)
+    lines = [f"wrote {written.path} ({written.description})" for written in result.written]
+    lines.append(f"built in {time.monotonic() - started:.1f} s")
+    return Outcome(problems=result.problems, lines=tuple(lines))

@@ -66,3 +66,12 @@ class BookError(Exception):
 
 def has_errors(problems) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command has to tell the user: problems (stderr), lines (stdout), exit code."""
+
+    problems: tuple[Problem, ...] = ()
+    lines: tuple[str, ...] = ()
+    exit_code: int = 0

@@ -7,6 +7,7 @@ need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)   # review edition and EPUB rendering tests
 # WeasyPrint's text layout and font subsetting
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || need+=(libharfbuzz-subset0)
