@@ -15,8 +15,6 @@ from pathlib import Path
 from .problems import BookError, Location, Problem, error, warning
 
 TOOL_ROOT = Path(__file__).resolve().parent.parent
-PERSIAN_FAMILY = "Book Persian"
-LATIN_FAMILY = "Book Latin"
 
 
 @dataclass(frozen=True)
@@ -36,14 +34,23 @@ class FontSet:
     def face(self, role: str) -> Face:
         return next(face for face in self.faces if face.role == role)
 
+    @property
+    def persian_family(self) -> str:
+        return self.face("persian").family
 
+    @property
+    def latin_family(self) -> str:
+        return self.face("latin").family
+
+
+# role, the role whose family name the face joins, weight, style
 _ROLES = (
-    ("persian", PERSIAN_FAMILY, 400, "normal"),
-    ("persian_bold", PERSIAN_FAMILY, 700, "normal"),
-    ("latin", LATIN_FAMILY, 400, "normal"),
-    ("latin_italic", LATIN_FAMILY, 400, "italic"),
-    ("latin_bold", LATIN_FAMILY, 700, "normal"),
-    ("latin_bold_italic", LATIN_FAMILY, 700, "italic"),
+    ("persian", "persian", 400, "normal"),
+    ("persian_bold", "persian", 700, "normal"),
+    ("latin", "latin", 400, "normal"),
+    ("latin_italic", "latin", 400, "italic"),
+    ("latin_bold", "latin", 700, "normal"),
+    ("latin_bold_italic", "latin", 700, "italic"),
 )
 
 
@@ -82,8 +89,18 @@ def font_set(overrides: dict[str, Path]) -> FontSet:
                 for role, path in missing
             ]
         )
-    faces = tuple(Face(role, family, weight, style, paths[role]) for role, family, weight, style in _ROLES)
+    families = {role: family_name(paths[role]) for role in ("persian", "latin")}
+    faces = tuple(Face(role, families[group], weight, style, paths[role]) for role, group, weight, style in _ROLES)
     return FontSet(faces, tuple(path for path in licences if path.is_file()))
+
+
+@lru_cache(maxsize=None)
+def family_name(path: Path) -> str:
+    """The face's own family name (name table), so that outputs name the real typeface."""
+    from fontTools.ttLib import TTFont
+
+    name = TTFont(path, lazy=True)["name"]
+    return name.getBestFamilyName() or path.stem
 
 
 @lru_cache(maxsize=None)

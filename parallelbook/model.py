@@ -202,6 +202,12 @@ class Edition:
     def languages(self) -> tuple[str, str]:
         return (self.source_lang, self.target_lang)
 
+    @property
+    def directions(self) -> tuple[str, str]:
+        """Writing direction of the source and of the translation ("rtl" or "ltr")."""
+        first = self.chapters[0].pairs[0]
+        return (first.source.direction, first.target.direction)
+
     def pairs(self):
         for chapter in self.chapters:
             yield from chapter.pairs

@@ -17,138 +17,39 @@ from urllib.request import url2pathname
 from markupsafe import Markup
 
 from . import model as m
-from .book import resolve_image
-from .fonts import LATIN_FAMILY, PERSIAN_FAMILY, FontSet
-from .html import HtmlRenderer, RenderedSide, lang_attrs
+from .fonts import FontSet
+from .html import lang_attrs
 from .problems import Location, Problem, warning
 from .templating import TOOL_TEMPLATES, render
-from .transform import plain_inlines
+from .views import chapter_view, credits, image_locator
 
 PAPER = {"A4": "A4", "A5": "A5", "Letter": "letter"}
 
 
-@dataclass(frozen=True)
-class SideView:
-    role: str  # "source" | "target"
-    attrs: Markup
-    body: Markup
-    notes: tuple
-
-
-@dataclass(frozen=True)
-class RowView:
-    anchor: str
-    kind: str
-    sides: tuple[SideView, SideView]
-    continues_list: bool
-    bookmark: str
-    bookmark_level: int
-
-
-@dataclass(frozen=True)
-class ChapterView:
-    anchor: str
-    bookmark: str
-    rows: tuple[RowView, ...]
-
-
-def _family(lang: str) -> str:
-    return PERSIAN_FAMILY if lang.split("-")[0] == "fa" else LATIN_FAMILY
-
-
-def _side_style(lang: str, direction: str) -> dict:
+def _side_style(lang: str, direction: str, fonts: FontSet) -> dict:
     right = direction == "rtl"
     return {
         "lang": lang,
         "dir": direction,
         "attrs": lang_attrs(lang, direction, xhtml=False),
-        "family": _family(lang),
+        "family": fonts.persian_family if lang.split("-")[0] == "fa" else fonts.latin_family,
         "counter": "persian" if lang.split("-")[0] == "fa" else "decimal",
         "edge": "right" if right else "left",
         "inner": "left" if right else "right",
     }
 
 
-def bookmark_text(source: str, target: str) -> str:
-    return f"{source} — {target}" if source and target else source or target
-
-
-def chapter_views(edition: m.Edition, image_url) -> tuple[ChapterView, ...]:
-    chapters = []
-    for chapter in edition.chapters:
-        renderers = [
-            HtmlRenderer(side.lang, side.direction, False, image_url, f"c{chapter.number}-{role}")
-            for role, side in zip(("s", "t"), chapter.pairs[0].sides)
-        ]
-        rows = []
-        previous_list = None
-        for pair in chapter.pairs:
-            rendered: list[RenderedSide] = [renderer.side(side) for renderer, side in zip(renderers, pair.sides)]
-            heading = pair.source.block.heading
-            target_heading = pair.target.block.heading
-            membership = pair.source.block.list_item
-            list_key = membership.list_index if membership else None
-            rows.append(
-                RowView(
-                    anchor=f"c{chapter.number}-p{pair.number}",
-                    kind=pair.source.block.kind,
-                    sides=tuple(
-                        SideView(role, lang_attrs(side.lang, side.direction, xhtml=False), side.body, side.notes)
-                        for role, side in zip(("source", "target"), rendered)
-                    ),
-                    continues_list=list_key is not None and list_key == previous_list,
-                    bookmark=bookmark_text(
-                        plain_inlines(heading.inlines).strip() if heading else "",
-                        plain_inlines(target_heading.inlines).strip() if target_heading else "",
-                    )
-                    if heading
-                    else "",
-                    bookmark_level=heading.level if heading else 0,
-                )
-            )
-            previous_list = list_key
-        bookmark = (
-            ""
-            if chapter.titled_by_heading
-            else bookmark_text(chapter.titles[edition.source_lang], chapter.titles[edition.target_lang])
-        )
-        chapters.append(ChapterView(f"chapter-{chapter.slug}", bookmark, tuple(rows)))
-    return tuple(chapters)
-
-
-def _credits(edition: m.Edition) -> list[dict]:
-    lines = []
-    meta = edition.metadata
-    for lang, direction in ((edition.source_lang, "rtl"), (edition.target_lang, "ltr")):
-        if lang in meta.authors:
-            lines.append({"text": meta.authors[lang], "attrs": lang_attrs(lang, _dir(edition, lang), False)})
-    for lang in (edition.source_lang, edition.target_lang):
-        if lang in meta.translators:
-            label = "ترجمهٔ " if lang == "fa" else "Translated by " if lang == "en" else ""
-            lines.append({"text": label + meta.translators[lang], "attrs": lang_attrs(lang, _dir(edition, lang), False)})
-    return lines
-
-
-def _dir(edition: m.Edition, lang: str) -> str:
-    first = edition.chapters[0].pairs[0]
-    return first.source.direction if lang == edition.source_lang else first.target.direction
-
-
 def document_html(edition: m.Edition, fonts: FontSet, env, *, paper: str, layout: str) -> str:
     """The whole book as one HTML document (pure: no file is read or written)."""
-    folder = edition.folder
+    locate = image_locator(edition)
 
     def image_url(image: m.Image) -> str:
-        for chapter in edition.chapters:
-            resolved = resolve_image(folder, folder / chapter.source_path, image.path)
-            if resolved is not None and resolved.is_file():
-                return resolved.as_uri()
-        return ""
+        found = locate(image)
+        return found.as_uri() if found else ""
 
-    source_dir = _dir(edition, edition.source_lang)
-    target_dir = _dir(edition, edition.target_lang)
-    source = _side_style(edition.source_lang, source_dir)
-    target = _side_style(edition.target_lang, target_dir)
+    source_dir, target_dir = edition.directions
+    source = _side_style(edition.source_lang, source_dir, fonts)
+    target = _side_style(edition.target_lang, target_dir, fonts)
     faces = [
         {"family": f.family, "weight": f.weight, "style": f.style, "url": f.path.as_uri()} for f in fonts.faces
     ]
@@ -159,8 +60,8 @@ def document_html(edition: m.Edition, fonts: FontSet, env, *, paper: str, layout
         paper=PAPER[paper],
         source=source,
         target=target,
-        persian_family=PERSIAN_FAMILY,
-        latin_family=LATIN_FAMILY,
+        persian_family=fonts.persian_family,
+        latin_family=fonts.latin_family,
     )
     meta = edition.metadata
     return render(
@@ -175,8 +76,8 @@ def document_html(edition: m.Edition, fonts: FontSet, env, *, paper: str, layout
         subject=" / ".join(meta.subject[lang] for lang in edition.languages if lang in meta.subject),
         keywords=", ".join(edition.languages),
         created=meta.modified,
-        credits=_credits(edition),
-        chapters=chapter_views(edition, image_url),
+        credits=credits(edition, xhtml=False),
+        chapters=[chapter_view(chapter, xhtml=False, image_url=image_url) for chapter in edition.chapters],
     )
 
 
@@ -216,8 +117,17 @@ class _LogCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(edition: m.Edition, fonts: FontSet, env, *, paper: str, layout: str, variant: str | None = None):
-    """Lay the book out; return the PDF bytes, the page count and the problems WeasyPrint met."""
+@dataclass(frozen=True)
+class LaidOut:
+    """A laid-out document and what WeasyPrint said while laying it out."""
+
+    document: object  # weasyprint.Document
+    refused: tuple[str, ...]
+    messages: tuple[str, ...]
+
+
+def lay_out(edition: m.Edition, fonts: FontSet, env, *, paper: str, layout: str) -> LaidOut:
+    """Lay the book out with WeasyPrint, reading only the book's, templates' and fonts' files."""
     import weasyprint
 
     html = document_html(edition, fonts, env, paper=paper, layout=layout)
@@ -226,21 +136,44 @@ def render_pdf(edition: m.Edition, fonts: FontSet, env, *, paper: str, layout: s
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        document = weasyprint.HTML(string=html, base_url=str(edition.folder) + "/", url_fetcher=guard).render()
-        data = document.write_pdf(
-            pdf_identifier=edition.metadata.identifier.encode("utf-8"),
-            pdf_variant=variant,
-            custom_metadata=True,
-        )
+        document = weasyprint.HTML(string=html, base_url=edition.folder.as_uri() + "/", url_fetcher=guard).render()
     finally:
         logger.removeHandler(collector)
+    return LaidOut(document, tuple(guard.refused), tuple(collector.messages))
+
+
+def page_numbers(document) -> dict[str, int]:
+    """The printed page on which each anchored element (every pair, every chapter) starts."""
+    numbers: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            numbers.setdefault(anchor, number)
+    return numbers
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    page_numbers: dict[str, int]
+    problems: tuple[Problem, ...]
+
+
+def render_pdf(edition: m.Edition, fonts: FontSet, env, *, paper: str, layout: str, variant: str | None = None) -> RenderedPdf:
+    """The PDF's bytes, where each pair landed, and the problems WeasyPrint met."""
+    laid = lay_out(edition, fonts, env, paper=paper, layout=layout)
+    data = laid.document.write_pdf(
+        pdf_identifier=edition.metadata.identifier.encode("utf-8"),
+        pdf_variant=variant,
+        custom_metadata=True,
+    )
+    where = Location(edition.chapters[0].source_path)
     problems: list[Problem] = [
-        warning("PDF-REFUSED-URL", Location(edition.chapters[0].source_path), f"refused to load {url}: outside the book")
-        for url in guard.refused
+        warning("PDF-REFUSED-URL", where, f"refused to load {url}: outside the book") for url in laid.refused
     ]
     problems += [
-        warning("PDF-RENDER", Location(edition.chapters[0].source_path), f"WeasyPrint: {message}")
-        for message in collector.messages
-        if not any(url in message for url in guard.refused)
+        warning("PDF-RENDER", where, f"WeasyPrint: {message}")
+        for message in laid.messages
+        if not any(url in message for url in laid.refused)
     ]
-    return data, len(document.pages), problems
+    return RenderedPdf(data, len(laid.document.pages), page_numbers(laid.document), tuple(problems))

@@ -69,11 +69,12 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime)
     rendered: list[tuple[Path, bytes, str]] = []
     for edition in book.edition(options.language):
         stem = f"{edition.slug}.{edition.source_lang}-{edition.target_lang}"
+        # The EPUB's page-list points at the printed pages, so the PDF is laid out for it too.
+        layout = options.pdf_layout or config.pdf_layout
+        pdf = render_pdf(edition, fonts, env, paper=options.paper or config.paper, layout=layout)
         if "pdf" in options.outputs:
-            layout = options.pdf_layout or config.pdf_layout
-            data, pages, found = render_pdf(edition, fonts, env, paper=options.paper or config.paper, layout=layout)
-            problems += found
-            rendered.append((out_dir / f"{stem}.pdf", data, f"PDF, {layout} layout, {pages} pages"))
+            problems += pdf.problems
+            rendered.append((out_dir / f"{stem}.pdf", pdf.data, f"PDF, {layout} layout, {pdf.pages} pages"))
         if "epub" in options.outputs:
             layout = options.epub_layout or config.epub_layout
             data, found = render_epub(edition, fonts, env, layout=layout, first=config.epub_first)

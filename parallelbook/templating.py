@@ -55,6 +55,6 @@ def _render_line(exc: Exception, template: jinja2.Template) -> int:
     line = 0
     while traceback is not None:
         if traceback.tb_frame.f_code.co_filename == template.filename:
-            line = template.get_corresponding_lineno(traceback.tb_lineno)
+            line = traceback.tb_lineno  # Jinja rewrites its frames to template lines
         traceback = traceback.tb_next
     return line
