@@ -47,8 +47,13 @@ def _parser() -> argparse.ArgumentParser:
         if name in ("all", "pdf", "epub", "review", "export"):
             sub.add_argument("--out", type=Path, default=None, help="output folder (default: BOOK/build)")
         if name in ("all", "pdf", "epub"):
-            sub.add_argument("--layout", default=None, help="pdf: columns; epub: interleaved or columns")
+            sub.add_argument("--layout", default=None, help="pdf: columns, facing or stacked; epub: interleaved or columns")
             sub.add_argument("--paper", choices=("A4", "A5", "Letter"), default=None, help="PDF paper size")
+            sub.add_argument(
+                "--binding", choices=("rtl", "ltr"), default=None,
+                help="which way the printed book opens (default: the source's direction; rtl puts Persian on right-hand pages)",
+            )
+            sub.add_argument("--pdf-variant", choices=("pdf/ua-1",), default=None, help="a tagged, accessible PDF")
         if name == "check":
             sub.add_argument("--strict", action="store_true", help="fail on warnings too")
         if name == "export":

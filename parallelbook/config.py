@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .problems import Location, Problem, error, warning
 
-PDF_LAYOUTS = ("columns",)
+PDF_LAYOUTS = ("columns", "facing", "stacked")
+BINDINGS = ("rtl", "ltr")
 EPUB_LAYOUTS = ("interleaved", "columns")
 PAPER_SIZES = {"A4": "A4", "A5": "A5", "Letter": "letter"}
 FONT_ROLES = ("persian", "persian_bold", "latin", "latin_italic", "latin_bold", "latin_bold_italic")
@@ -30,6 +31,7 @@ class BookConfig:
     source_language: str = "fa"
     pdf_layout: str = "columns"
     paper: str = "A4"
+    binding: str = ""  # "rtl" or "ltr"; empty: the source language's direction
     epub_layout: str = "interleaved"
     epub_first: str = "source"
     zwnj_fixes: bool = True
@@ -59,6 +61,7 @@ SCHEMA: dict[str, dict[str, tuple[str, object]]] = {
     "pdf": {
         "layout": ("one of " + ", ".join(PDF_LAYOUTS), lambda v: v in PDF_LAYOUTS),
         "paper": ("one of " + ", ".join(PAPER_SIZES), lambda v: v in PAPER_SIZES),
+        "binding": ("\"rtl\" (Persian-bound) or \"ltr\" (English-bound)", lambda v: v in BINDINGS),
     },
     "epub": {
         "layout": ("one of " + ", ".join(EPUB_LAYOUTS), lambda v: v in EPUB_LAYOUTS),
@@ -158,6 +161,7 @@ def parse_config(text: str, path: Path, book_dir: Path) -> tuple[BookConfig, lis
         source_language=source_lang,
         pdf_layout=str(values.get("pdf", {}).get("layout", "columns")),
         paper=str(values.get("pdf", {}).get("paper", "A4")),
+        binding=str(values.get("pdf", {}).get("binding", "")),
         epub_layout=str(values.get("epub", {}).get("layout", "interleaved")),
         epub_first=str(values.get("epub", {}).get("first", "source")),
         zwnj_fixes=bool(values.get("orthography", {}).get("zwnj_fixes", True)),

@@ -24,51 +24,140 @@ from .templating import TOOL_TEMPLATES, render
 from .views import chapter_view, credits, image_locator
 
 PAPER = {"A4": "A4", "A5": "A5", "Letter": "letter"}
+LAYOUTS = ("columns", "facing", "stacked")
+VARIANTS = ("pdf/ua-1",)
 
 
-def _side_style(lang: str, direction: str, fonts: FontSet) -> dict:
+@dataclass(frozen=True)
+class Geometry:
+    """Page margins in millimetres and type sizes in points, by paper size."""
+
+    top: float
+    bottom: float
+    inner: float
+    outer: float
+    persian_size: float
+    latin_size: float
+
+
+GEOMETRY = {
+    "A4": Geometry(top=22, bottom=24, inner=22, outer=16, persian_size=11.5, latin_size=10.5),
+    "Letter": Geometry(top=20, bottom=22, inner=22, outer=16, persian_size=11.5, latin_size=10.5),
+    "A5": Geometry(top=16, bottom=18, inner=17, outer=12, persian_size=10.5, latin_size=9.5),
+}
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    layout: str = "columns"
+    paper: str = "A4"
+    binding: str = "rtl"  # "rtl": opens to the right, Persian on right-hand pages; "ltr": Loeb style
+    variant: str | None = None  # "pdf/ua-1" for a tagged, accessible PDF
+
+
+@dataclass(frozen=True)
+class Part:
+    """One HTML document to lay out.
+
+    Layouts "columns" and "stacked" are one part, the whole book.  Layout
+    "facing" is three: the title page, and one stream per language.  Both
+    streams hold every pair, with the other language present but invisible,
+    so the two lay out identically and every pair starts level on its spread.
+    """
+
+    mode: str  # "book" | "title" | "stream"
+    visible: str = ""  # in a stream: "source" or "target"
+    page_side: str = ""  # in a stream: "left" or "right", where its pages fall in a spread
+    first_page_number: int = 1  # printed number of the part's first page
+    page_step: int = 1  # printed numbers advance by this much per page
+
+
+def facing_parts(settings: PdfSettings, title_pages: int = 1) -> tuple[Part, Part]:
+    """The two streams of a facing book whose front matter has `title_pages` pages (an odd number).
+
+    Persian-bound (rtl): the source falls on right-hand pages; Loeb style (ltr): on left-hand
+    pages.  Either way the source takes the even pages, the translation the odd ones.
+    """
+    source_side = "right" if settings.binding == "rtl" else "left"
+    target_side = "left" if source_side == "right" else "right"
+    return (
+        Part("stream", "source", source_side, title_pages + 1, 2),
+        Part("stream", "target", target_side, title_pages + 2, 2),
+    )
+
+
+def _side_style(lang: str, direction: str, fonts: FontSet, geometry: Geometry) -> dict:
     right = direction == "rtl"
+    persian = lang.split("-")[0] == "fa"
     return {
         "lang": lang,
         "dir": direction,
         "attrs": lang_attrs(lang, direction, xhtml=False),
-        "family": fonts.persian_family if lang.split("-")[0] == "fa" else fonts.latin_family,
-        "counter": "persian" if lang.split("-")[0] == "fa" else "decimal",
+        "family": fonts.persian_family if persian else fonts.latin_family,
+        "counter": "persian" if persian else "decimal",
         "edge": "right" if right else "left",
         "inner": "left" if right else "right",
+        "size": geometry.persian_size if persian else geometry.latin_size,
     }
 
 
-def document_html(edition: m.Edition, fonts: FontSet, env, *, paper: str, layout: str) -> str:
-    """The whole book as one HTML document (pure: no file is read or written)."""
+def toc_entries(chapters) -> list[dict]:
+    """Table of contents: every chapter (by its title when it has no heading) and its headings to level 2."""
+    entries = []
+    for chapter in chapters:
+        if not chapter.titled_by_heading:
+            entries.append({"anchor": chapter.anchor, "level": 1, "source": chapter.titles[0], "target": chapter.titles[1]})
+        for row in chapter.rows:
+            if row.heading and row.heading.level <= 2:
+                level = row.heading.level + (0 if chapter.titled_by_heading else 1)
+                entries.append({"anchor": row.anchor, "level": level, "source": row.heading.source, "target": row.heading.target})
+    return entries
+
+
+def _toc_title(side: dict) -> str:
+    return "فهرست" if side["counter"] == "persian" else "Contents"
+
+
+def _toc_label(source: dict, target: dict) -> str:
+    return f"{_toc_title(source)} — {_toc_title(target)}"
+
+
+def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, part: Part) -> str:
+    """One part of the book as an HTML document (pure: no file is read or written)."""
     locate = image_locator(edition)
 
     def image_url(image: m.Image) -> str:
         found = locate(image)
         return found.as_uri() if found else ""
 
+    geometry = GEOMETRY[settings.paper]
     source_dir, target_dir = edition.directions
-    source = _side_style(edition.source_lang, source_dir, fonts)
-    target = _side_style(edition.target_lang, target_dir, fonts)
-    faces = [
-        {"family": f.family, "weight": f.weight, "style": f.style, "url": f.path.as_uri()} for f in fonts.faces
-    ]
+    source = _side_style(edition.source_lang, source_dir, fonts, geometry)
+    target = _side_style(edition.target_lang, target_dir, fonts, geometry)
+    faces = [{"family": f.family, "weight": f.weight, "style": f.style, "url": f.path.as_uri()} for f in fonts.faces]
+    chapters = [chapter_view(chapter, xhtml=False, image_url=image_url) for chapter in edition.chapters]
     css = render(
         env,
         "pdf/book.css.j2",
         faces=faces,
-        paper=PAPER[paper],
+        paper=PAPER[settings.paper],
+        geometry=geometry,
+        layout=settings.layout,
+        part=part,
         source=source,
         target=target,
         persian_family=fonts.persian_family,
         latin_family=fonts.latin_family,
+        toc_titles_label=_toc_label(source, target),
     )
     meta = edition.metadata
     return render(
         env,
         "pdf/book.html.j2",
         css=Markup(css),
-        layout=layout,
+        layout=settings.layout,
+        part=part,
+        binding=settings.binding,
         source=source,
         target=target,
         titles={"source": meta.titles[edition.source_lang], "target": meta.titles[edition.target_lang]},
@@ -77,7 +166,9 @@ def document_html(edition: m.Edition, fonts: FontSet, env, *, paper: str, layout
         keywords=", ".join(edition.languages),
         created=meta.modified,
         credits=credits(edition, xhtml=False),
-        chapters=[chapter_view(chapter, xhtml=False, image_url=image_url) for chapter in edition.chapters],
+        toc_titles={"source": _toc_title(source), "target": _toc_title(target)},
+        toc=toc_entries(chapters),
+        chapters=chapters,
     )
 
 
@@ -119,33 +210,61 @@ class _LogCollector(logging.Handler):
 
 @dataclass(frozen=True)
 class LaidOut:
-    """A laid-out document and what WeasyPrint said while laying it out."""
+    """The laid-out parts, the pages in book order, and what WeasyPrint said meanwhile."""
 
-    document: object  # weasyprint.Document
+    documents: tuple  # weasyprint.Document per part
+    pages: tuple  # weasyprint.Page objects in the order they are printed
     refused: tuple[str, ...]
     messages: tuple[str, ...]
 
+    @property
+    def document(self):
+        """The book as one WeasyPrint document (pages of every part, in print order)."""
+        return self.documents[0].copy(list(self.pages))
 
-def lay_out(edition: m.Edition, fonts: FontSet, env, *, paper: str, layout: str) -> LaidOut:
-    """Lay the book out with WeasyPrint, reading only the book's, templates' and fonts' files."""
+
+class LayoutError(Exception):
+    """The two streams of a facing book did not lay out alike (a bug, never the user's input)."""
+
+
+def _render_part(edition, fonts, env, settings, part, guard):
     import weasyprint
 
-    html = document_html(edition, fonts, env, paper=paper, layout=layout)
+    html = document_html(edition, fonts, env, settings, part)
+    return weasyprint.HTML(string=html, base_url=edition.folder.as_uri() + "/", url_fetcher=guard).render()
+
+
+def lay_out(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings) -> LaidOut:
+    """Lay the book out with WeasyPrint, reading only the book's, templates' and fonts' files."""
     guard = _fetch_guard([edition.folder, TOOL_TEMPLATES] + [face.path.parent for face in fonts.faces])
     collector = _LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        document = weasyprint.HTML(string=html, base_url=edition.folder.as_uri() + "/", url_fetcher=guard).render()
+        if settings.layout != "facing":
+            document = _render_part(edition, fonts, env, settings, Part("book"), guard)
+            documents, pages = (document,), tuple(document.pages)
+        else:
+            title = _render_part(edition, fonts, env, settings, Part("title"), guard)
+            source_part, target_part = facing_parts(settings, len(title.pages))
+            source = _render_part(edition, fonts, env, settings, source_part, guard)
+            target = _render_part(edition, fonts, env, settings, target_part, guard)
+            if len(source.pages) != len(target.pages) or len(title.pages) % 2 == 0:
+                raise LayoutError(
+                    f"facing streams differ: {len(source.pages)} source pages, {len(target.pages)} translation pages, "
+                    f"{len(title.pages)} title pages"
+                )
+            documents = (title, source, target)
+            pages = tuple(title.pages) + tuple(page for spread in zip(source.pages, target.pages) for page in spread)
     finally:
         logger.removeHandler(collector)
-    return LaidOut(document, tuple(guard.refused), tuple(collector.messages))
+    return LaidOut(documents, pages, tuple(guard.refused), tuple(collector.messages))
 
 
-def page_numbers(document) -> dict[str, int]:
+def page_numbers(pages) -> dict[str, int]:
     """The printed page on which each anchored element (every pair, every chapter) starts."""
     numbers: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
+    for number, page in enumerate(pages, start=1):
         for anchor in page.anchors:
             numbers.setdefault(anchor, number)
     return numbers
@@ -159,14 +278,28 @@ class RenderedPdf:
     problems: tuple[Problem, ...]
 
 
-def render_pdf(edition: m.Edition, fonts: FontSet, env, *, paper: str, layout: str, variant: str | None = None) -> RenderedPdf:
-    """The PDF's bytes, where each pair landed, and the problems WeasyPrint met."""
-    laid = lay_out(edition, fonts, env, paper=paper, layout=layout)
-    data = laid.document.write_pdf(
+def pdf_bytes(laid: LaidOut, edition: m.Edition, settings: PdfSettings) -> bytes:
+    """Write the laid-out book as PDF, with its identifier and viewer preferences."""
+    import pydyf
+
+    def finish(document, pdf):
+        # Viewers show the spreads the way the book opens.
+        pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"Direction": "/R2L" if settings.binding == "rtl" else "/L2R"})
+        if settings.layout == "facing":
+            pdf.catalog["PageLayout"] = "/TwoPageRight"
+
+    return laid.document.write_pdf(
         pdf_identifier=edition.metadata.identifier.encode("utf-8"),
-        pdf_variant=variant,
+        pdf_variant=settings.variant,
         custom_metadata=True,
+        finisher=finish,
     )
+
+
+def render_pdf(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings) -> RenderedPdf:
+    """The PDF's bytes, where each pair landed, and the problems WeasyPrint met."""
+    laid = lay_out(edition, fonts, env, settings)
+    data = pdf_bytes(laid, edition, settings)
     where = Location(edition.chapters[0].source_path)
     problems: list[Problem] = [
         warning("PDF-REFUSED-URL", where, f"refused to load {url}: outside the book") for url in laid.refused
@@ -176,4 +309,4 @@ def render_pdf(edition: m.Edition, fonts: FontSet, env, *, paper: str, layout: s
         for message in laid.messages
         if not any(url in message for url in laid.refused)
     ]
-    return RenderedPdf(data, len(laid.document.pages), page_numbers(laid.document), tuple(problems))
+    return RenderedPdf(data, len(laid.pages), page_numbers(laid.pages), tuple(problems))

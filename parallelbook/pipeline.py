@@ -27,6 +27,8 @@ class Options:
     language: str | None = None  # only this translation language
     pdf_layout: str | None = None
     paper: str | None = None
+    binding: str | None = None
+    pdf_variant: str | None = None
     epub_layout: str | None = None
 
 
@@ -59,7 +61,7 @@ def font_problems(book: Book, fonts) -> list[Problem]:
 
 def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime) -> BuildResult:
     from .epub import render_epub
-    from .pdf import render_pdf
+    from .pdf import PdfSettings, render_pdf
 
     book = load_book(book_dir, build_time=build_time)
     config = book.config
@@ -70,11 +72,16 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime)
     for edition in book.edition(options.language):
         stem = f"{edition.slug}.{edition.source_lang}-{edition.target_lang}"
         # The EPUB's page-list points at the printed pages, so the PDF is laid out for it too.
-        layout = options.pdf_layout or config.pdf_layout
-        pdf = render_pdf(edition, fonts, env, paper=options.paper or config.paper, layout=layout)
+        settings = PdfSettings(
+            layout=options.pdf_layout or config.pdf_layout,
+            paper=options.paper or config.paper,
+            binding=options.binding or config.binding or edition.directions[0],
+            variant=options.pdf_variant,
+        )
+        pdf = render_pdf(edition, fonts, env, settings)
         if "pdf" in options.outputs:
             problems += pdf.problems
-            rendered.append((out_dir / f"{stem}.pdf", pdf.data, f"PDF, {layout} layout, {pdf.pages} pages"))
+            rendered.append((out_dir / f"{stem}.pdf", pdf.data, f"PDF, {settings.layout} layout, {pdf.pages} pages"))
         if "epub" in options.outputs:
             layout = options.epub_layout or config.epub_layout
             data, found = render_epub(edition, fonts, env, layout=layout, first=config.epub_first)
@@ -87,7 +94,7 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime)
     return BuildResult(tuple(written), tuple(problems))
 
 
-LAYOUTS = {"pdf": ("columns",), "epub": ("interleaved", "columns")}
+LAYOUTS = {"pdf": ("columns", "facing", "stacked"), "epub": ("interleaved", "columns")}
 
 
 def command_build(args) -> Outcome:
@@ -113,6 +120,8 @@ def command_build(args) -> Outcome:
         language=args.lang,
         pdf_layout=args.layout if "pdf" in outputs else None,
         paper=args.paper,
+        binding=args.binding,
+        pdf_variant=args.pdf_variant,
         epub_layout=args.layout if "epub" in outputs else None,
     )
     started = time.monotonic()

@@ -19,14 +19,23 @@ TOOL_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 def environment(book_dir: Path) -> jinja2.Environment:
     """Templates looked up in the book's templates/ folder first, then the tool's."""
     search = [str(book_dir / "templates"), str(TOOL_TEMPLATES)]
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
-        autoescape=True,
+        # HTML escaping everywhere but in style sheets, where values go through `css_string`.
+        autoescape=lambda name: not (name or "").endswith((".css.j2", ".css")),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["css_string"] = css_string
+    return env
+
+
+def css_string(value: str) -> str:
+    """A value as the inside of a double-quoted CSS string."""
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return escaped.replace("\n", "\\a ").replace("<", "\\3c ")
 
 
 def render(env: jinja2.Environment, name: str, **context) -> str:

@@ -45,33 +45,42 @@ def _first_baseline(cell) -> float | None:
     return None
 
 
-def side_starts(document) -> list[SideStart]:
-    """The first line of every side of every pair, in the order laid out."""
+def side_starts(pages, *, visible: str | None = None) -> list[SideStart]:
+    """The first line of every side of every pair (only `visible`'s in a facing stream)."""
     starts: dict[tuple[str, str], SideStart] = {}
-    for page_number, page in enumerate(document.pages, start=1):
+    for page_number, page in enumerate(pages, start=1):
         for box, pair, role in _cells(page._page_box):
+            if visible is not None and role != visible:
+                continue
             baseline = _first_baseline(box)
             if baseline is not None and (pair, role) not in starts:
                 starts[(pair, role)] = SideStart(pair, role, page_number, baseline)
     return list(starts.values())
 
 
-def lay_out_book(book_dir: Path, *, paper: str = "A4", layout: str = "columns"):
+def lay_out_book(book_dir: Path, *, paper: str = "A4", layout: str = "columns", binding: str = "rtl"):
     """Gather the book and lay out its first edition exactly as the build does."""
     from parallelbook.book import load_book
     from parallelbook.fonts import font_set
-    from parallelbook.pdf import lay_out
+    from parallelbook.pdf import PdfSettings, lay_out
     from parallelbook.templating import environment
 
     book = load_book(book_dir, build_time=datetime(2025, 11, 28, tzinfo=timezone.utc))
     edition = book.editions[0]
-    return lay_out(edition, font_set(book.config.fonts), environment(book.folder), paper=paper, layout=layout)
+    settings = PdfSettings(layout=layout, paper=paper, binding=binding)
+    return lay_out(edition, font_set(book.config.fonts), environment(book.folder), settings)
 
 
-def level_report(document) -> tuple[float, list[str]]:
-    """Largest first-baseline difference within a pair, and pairs whose sides start on different pages."""
+def level_report(laid) -> tuple[float, list[str], int]:
+    """Largest first-baseline difference within a pair, the pairs whose sides start on
+    different pages (columns) or spreads (facing), and how many pairs were measured."""
     by_pair: dict[str, dict[str, SideStart]] = {}
-    for start in side_starts(document):
+    if len(laid.documents) == 3:  # facing: title, source stream, target stream
+        _title, source, target = laid.documents
+        starts = side_starts(source.pages, visible="source") + side_starts(target.pages, visible="target")
+    else:
+        starts = side_starts(laid.pages)
+    for start in starts:
         by_pair.setdefault(start.pair, {})[start.role] = start
     worst = 0.0
     split = []
@@ -81,4 +90,21 @@ def level_report(document) -> tuple[float, list[str]]:
             split.append(pair)
         else:
             worst = max(worst, abs(source.baseline - target.baseline))
-    return worst, split
+    return worst, split, len(by_pair)
+
+
+def split_paragraphs(pages) -> list[tuple[int, ...]]:
+    """For every paragraph that runs over a page break: its number of lines on each page."""
+    from weasyprint.formatting_structure import boxes
+
+    lines: dict[int, list[int]] = {}
+    for page in pages:
+        counted: dict[int, int] = {}
+        for box in _walk(page._page_box):
+            if box.element_tag == "p" and isinstance(box, boxes.BlockBox):
+                if box.style["visibility"] == "hidden":
+                    continue
+                counted[id(box.element)] = sum(1 for child in box.children if isinstance(child, boxes.LineBox))
+        for key, count in counted.items():
+            lines.setdefault(key, []).append(count)
+    return [tuple(counts) for counts in lines.values() if len(counts) > 1]

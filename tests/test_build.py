@@ -87,7 +87,7 @@ def test_pdf_text_has_every_english_sentence(sample_build):
 
 def test_pairs_start_level_and_on_one_page():
     laid = lay_out_book(ROOT)
-    worst, split = level_report(laid.document)
+    worst, split, _count = level_report(laid)
     assert split == []
     assert worst <= 1.0, f"largest first-baseline difference {worst:.3f} pt"
     assert laid.messages == () and laid.refused == ()
@@ -106,7 +106,10 @@ def test_pdf_title_page_page_numbers_metadata_and_outline(sample_build):
     assert meta["/CreationDate"].startswith("D:20251128032000")
     assert reader.trailer["/Root"]["/Lang"] == "fa"
     titles = [item["/Title"] for item in reader.outline]
-    assert titles == ["اصول سیاست خارجی شیلی — The Principles of Chile's Foreign Policy"]
+    assert titles == ["فهرست — Contents", "اصول سیاست خارجی شیلی — The Principles of Chile's Foreign Policy"]
+    contents = pdf_text(sample_build["pdf"], first=2, last=2)
+    assert "فهرست" in contents and "Contents" in contents
+    assert re.search(r"Chile's Foreign Policy[ .]*3", contents), "the contents give the chapter's page"
 
 
 def test_outputs_are_byte_identical_when_rebuilt(sample_build, tmp_path):
