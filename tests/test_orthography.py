@@ -1,0 +1,674 @@
+"""Tests for parallelbook.orthography (Persian normalisation and lint).
+
+Persian strings that need a ZWNJ are written with "+" standing for U+200C and
+converted with ``zw()``, so that the invisible character is never typed.
+"""
+
+from __future__ import annotations
+
+import collections
+import difflib
+import re
+from pathlib import Path
+
+import pytest
+
+from parallelbook.orthography import CODES, Finding, apply_fixes, fix, lint, normalize
+
+ZWNJ = "\u200c"
+FIXTURES = Path(__file__).parent / "fixtures" / "orthography"
+SAMPLE = (FIXTURES / "sample_source.md").read_text(encoding="utf-8")
+CLEAN = (FIXTURES / "clean.md").read_text(encoding="utf-8")
+
+
+def zw(s: str) -> str:
+    return s.replace("+", ZWNJ)
+
+
+def codes(text: str) -> list[str]:
+    return [f.code for f in lint(text)]
+
+
+def only(text: str, code: str) -> list[Finding]:
+    return [f for f in lint(text) if f.code == code]
+
+
+def load_expected() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in (FIXTURES / "sample_expected.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        orig, corrected, code = line.split("\t")
+        rows.append((orig, corrected, code))
+    return rows
+
+
+def score(text: str, expected, keep=lambda code: True) -> dict:
+    found = collections.Counter(
+        (text[f.start:f.end], f.replacement, f.code) for f in lint(text) if keep(f.code)
+    )
+    want = collections.Counter(r for r in expected if keep(r[2]))
+    tp = sum((found & want).values())
+    return {
+        "tp": tp,
+        "fp": sum(found.values()) - tp,
+        "fn": sum(want.values()) - tp,
+        "precision": tp / sum(found.values()) if found else 1.0,
+        "recall": tp / sum(want.values()) if want else 1.0,
+        "false_positives": sorted((found - want).elements()),
+        "missed": sorted((want - found).elements()),
+    }
+
+
+def is_zwnj_code(code: str) -> bool:
+    return code.startswith("FA-ZWNJ-") or code == "FA-YEH-HAMZA"
+
+
+# --------------------------------------------------------------------------- sample
+
+
+def test_sample_fixture_is_the_seed_copy():
+    assert "مىباشد" in SAMPLE and "سلاحهاى" in SAMPLE
+
+
+def test_sample_zwnj_precision_recall():
+    s = score(SAMPLE, load_expected(), is_zwnj_code)
+    print(
+        f"\nZWNJ findings on the sample: tp={s['tp']} fp={s['fp']} fn={s['fn']} "
+        f"precision={s['precision']:.3f} recall={s['recall']:.3f}"
+    )
+    assert s["false_positives"] == [] and s["missed"] == []
+    assert s["precision"] == 1.0 and s["recall"] == 1.0
+    assert s["tp"] == 29
+
+
+def test_sample_all_findings_precision_recall():
+    s = score(SAMPLE, load_expected())
+    print(
+        f"\nall findings on the sample: tp={s['tp']} fp={s['fp']} fn={s['fn']} "
+        f"precision={s['precision']:.3f} recall={s['recall']:.3f}"
+    )
+    assert s["false_positives"] == [] and s["missed"] == []
+
+
+def test_sample_correct_words_not_reported():
+    reported = {SAMPLE[f.start:f.end] for f in lint(SAMPLE) if is_zwnj_code(f.code)}
+    # ر and د do not join to the left: these plurals are correct without ZWNJ
+    for word in ("کشورهاى", "دستاوردهاى", "بنيادهاى", "پيوندها", "شعارها", "سفرها", "آنها"):
+        assert word not in reported
+
+
+def test_sample_findings_sorted_and_disjoint():
+    fs = lint(SAMPLE)
+    assert fs == sorted(fs, key=lambda f: (f.start, f.end))
+    for a, b in zip(fs, fs[1:]):
+        assert a.end <= b.start
+
+
+def test_sample_autofix_fixes_and_arabic_letters_gone():
+    out = normalize(SAMPLE)
+    for ch in "\u0649\u064a\u0643":
+        assert ch not in out
+    fixed = fix(SAMPLE)
+    for word in ("می+باشد", "سلاح+های", "هسته+ای", "به+سزایی", "مسالمت+آمیز", "بین+المللی",
+                 "نمی+توانستند", "پیشرفت+های", "نقش+آفرینان", "هیئت+های", "آمریکایی"):
+        assert zw(word) in fixed
+    # suggestions (spaced compounds) are not applied automatically
+    assert "مسالمت آمیز" in fixed and "عادی سازی" in fixed
+    assert fix(fixed) == fixed
+    # after fix only non-autofix findings remain
+    assert all(not f.autofix for f in lint(fixed))
+
+
+def test_normalize_seed_zwnj_matches_fix_for_letters_and_zwnj():
+    # fix additionally applies FA-YEH-HAMZA (ائی -> ایی), which normalize never does
+    n = normalize(SAMPLE)
+    f = fix(SAMPLE)
+    assert n.replace("ائی", "ایی") == f
+    assert normalize(SAMPLE, zwnj=False).count(ZWNJ) == 0
+    assert normalize(n) == n
+
+
+def test_normalize_never_touches_non_flagged_text_in_sample():
+    n = normalize(SAMPLE, zwnj=False)
+    assert len(n) == len(SAMPLE)  # only 1:1 letter substitutions here
+    assert n.count("\n") == SAMPLE.count("\n")
+    assert "۹/۱/۹۳" in n and "[مؤتلفه]" in n and "جوّ" in n and "صرفاً" in n
+
+
+# --------------------------------------------------------------------------- clean text
+
+
+def test_clean_text_is_long_enough():
+    words = re.findall(r"[\u0600-\u06FF\u200c]+", CLEAN)
+    assert len(words) >= 300
+    assert "UNESCO" in CLEAN and "۱۴۰۲/۰۵/۱۲" in CLEAN and "https://" in CLEAN and "۱۲٫۵" in CLEAN
+
+
+def test_clean_text_has_no_finding():
+    findings = lint(CLEAN)
+    assert [f for f in findings if f.severity in ("error", "warning")] == []
+    assert findings == []
+
+
+def test_clean_text_fix_and_normalize_unchanged():
+    assert fix(CLEAN) == CLEAN
+    assert normalize(CLEAN) == CLEAN
+    assert normalize(CLEAN, zwnj=False) == CLEAN
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def test_finding_is_frozen_dataclass():
+    f = lint("مىباشد")[0]
+    with pytest.raises(Exception):
+        f.start = 3  # type: ignore[misc]
+    assert f.severity in ("error", "warning", "suggestion")
+    assert isinstance(f.message, str) and "\n" not in f.message
+
+
+def test_every_code_documented_in_module_docstring():
+    import parallelbook.orthography as mod
+
+    for code in CODES:
+        assert re.search(rf"^{re.escape(code)}\s", mod.__doc__, re.M), code
+
+
+# --------------------------------------------------------------------------- rule 1: prefix
+
+
+@pytest.mark.parametrize(
+    "word,expected",
+    [
+        ("مىباشد", "می+باشد"),
+        ("نمىتوانستند", "نمی+توانستند"),
+        ("مىساخت", "می+ساخت"),
+        ("مىگردند", "می+گردند"),
+        ("مىدهد", "می+دهد"),
+        ("میشود", "می+شود"),
+        ("نمیدانم", "نمی+دانم"),
+        ("میآید", "می+آید"),
+        ("میرفتهاند", "می+رفته+اند"),
+        ("برمیگردد", "برمی+گردد"),
+        ("درمییابد", "درمی+یابد"),
+    ],
+)
+def test_prefix_fires(word, expected):
+    fs = lint(word)
+    assert len(fs) == 1
+    f = fs[0]
+    assert (f.code, f.severity, f.autofix) == ("FA-ZWNJ-PREFIX", "warning", True)
+    assert f.replacement == zw(expected)
+    assert (f.start, f.end) == (0, len(word))
+    assert "ZWNJ" in f.message
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["میان", "میز", "میل", "میلیون", "میهن", "میدان", "میراث", "میوه", "میزان", "میانه",
+     "نمونه", "نمایش", "نماینده", "میلادی", "میسر", "میهمان", "میخ", "میمون", "میزبان",
+     "میدانی", "میانگین", "میراثی", "می+باشد", "نمی+توانند"],
+)
+def test_prefix_does_not_fire(word):
+    assert lint(zw(word)) == []
+
+
+# --------------------------------------------------------------------------- rule 2: suffixes
+
+
+@pytest.mark.parametrize(
+    "word,expected,code,autofix",
+    [
+        ("سالهاى", "سال+های", "FA-ZWNJ-PLURAL", True),
+        ("هیئتهای", "هیئت+های", "FA-ZWNJ-PLURAL", True),
+        ("واژههای", "واژه+های", "FA-ZWNJ-PLURAL", True),
+        ("سلاحهاى", "سلاح+های", "FA-ZWNJ-PLURAL", True),
+        ("کتابها", "کتاب+ها", "FA-ZWNJ-PLURAL", True),
+        ("دانشگاههایش", "دانشگاه+هایش", "FA-ZWNJ-PLURAL", True),
+        ("ماهها", "ماه+ها", "FA-ZWNJ-PLURAL", True),
+        ("هستهاى", "هسته+ای", "FA-ZWNJ-ENCLITIC", True),
+        ("فشردهاى", "فشرده+ای", "FA-ZWNJ-ENCLITIC", True),
+        ("خانهام", "خانه+ام", "FA-ZWNJ-ENCLITIC", True),
+        ("نامهاش", "نامه+اش", "FA-ZWNJ-ENCLITIC", True),
+        ("رفتهاند", "رفته+اند", "FA-ZWNJ-ENCLITIC", True),
+        ("نکردهاند", "نکرده+اند", "FA-ZWNJ-ENCLITIC", True),
+        ("زندگیاش", "زندگی+اش", "FA-ZWNJ-ENCLITIC", False),
+    ],
+)
+def test_suffix_fires(word, expected, code, autofix):
+    fs = lint(word)
+    assert [(f.code, f.replacement, f.autofix) for f in fs] == [(code, zw(expected), autofix)]
+
+
+def test_plural_vs_indefinite_ambiguity():
+    # پیشرفت‌های (plural) or پیشرفته‌ای (indefinite): reported, not autofixed without context
+    (f,) = lint("پیشرفتهای")
+    assert f.code == "FA-ZWNJ-PLURAL" and f.replacement == zw("پیشرفت+های") and not f.autofix
+    assert zw("پیشرفته+ای") in f.message
+    # context decides: «برخی» calls for a plural, «یک» for the indefinite
+    (f,) = only("برخی پیشرفتهای مهم", "FA-ZWNJ-PLURAL")
+    assert f.autofix and f.replacement == zw("پیشرفت+های")
+    (f,) = lint("یک پیشرفتهای")
+    assert f.autofix and f.replacement == zw("پیشرفته+ای")
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["کشورهای", "کشورها", "دستاوردهای", "بنیادهای", "شعارها", "آنها", "آن+ها", "اینها", "تنها",
+     "تنهایی", "تنهاست", "شاه", "گاه", "راه", "ماه", "سپاه", "انتها", "بها", "دانشگاه", "بازار",
+     "اما", "تمام", "کدام", "انجام", "اسلام", "نظام", "مقام", "اقدام", "هنگام", "معاش", "تلاش",
+     "پاداش", "ارتش", "بخش", "روش", "ذات", "حیات", "اوقات", "تبلیغات", "ملاقات", "مذاکرات",
+     "توافقات", "اطلاعات", "انتخابات", "تحقیقات", "بلند", "روند", "پیوند", "خداوند", "چند",
+     "هرچند", "مانند", "نیازمند", "بهره+مند", "فرزند", "دایم", "قدیم", "عظیم", "تقدیم", "مستقیم",
+     "تنظیم", "تحکیم", "تصمیم", "سهام", "الهام", "کلام", "اشتباهات", "توجهات", "عبارتند",
+     "سلاح+های", "هسته+ای", "دنیای", "زیبای", "رهایی", "نهایی", "ادبیات", "نظریات", "منتها",
+     "دانشمند", "سایه", "همسایه", "بیشتر", "کمتر", "بهتر", "مهم+تر", "خانه+ای", "خارجی"],
+)
+def test_suffix_does_not_fire(word):
+    assert lint(zw(word)) == []
+
+
+def test_comparative_is_a_suggestion():
+    (f,) = lint("بزرگترین")
+    assert (f.code, f.severity, f.autofix, f.replacement) == (
+        "FA-ZWNJ-COMPARATIVE", "suggestion", False, zw("بزرگ+ترین"))
+    assert lint("دورتر") == [] and lint(zw("بزرگ+تر")) == [] and lint("دختر") == []
+    assert lint("دفتر") == [] and lint("بستر") == []
+
+
+# --------------------------------------------------------------------------- rule 3: compounds
+
+
+@pytest.mark.parametrize(
+    "word,expected",
+    [
+        ("بينالمللى", "بین+المللی"),
+        ("سرمايهگذارى", "سرمایه+گذاری"),
+        ("قطببندى", "قطب+بندی"),
+        ("تبادلنظر", "تبادل+نظر"),
+        ("نقشآفرينان", "نقش+آفرینان"),
+        ("مسالمتآميز", "مسالمت+آمیز"),
+        ("بهسزائى", "به+سزایی"),
+        ("پىريزى", "پی+ریزی"),
+        ("اجتنابناپذیری", "اجتناب+ناپذیری"),
+        ("سرمایهگذاریها", "سرمایه+گذاری+ها"),
+    ],
+)
+def test_compound_fires(word, expected):
+    (f,) = lint(word)
+    assert (f.code, f.severity, f.autofix, f.replacement) == (
+        "FA-ZWNJ-COMPOUND", "warning", True, zw(expected))
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["نیمکره", "بلندمدت", "چندجانبه", "روزافزون", "کتابخانه", "دانشگاه", "همکاری", "همزمان",
+     "هم+زمان", "نامبرده", "چهارچوب", "عملکرد", "برطرف", "همراه", "روزنامه", "متناسب",
+     "راهنمایی", "دانشمند", "پیگیری", "بیمار", "بیمه", "بیکار", "طرفداری", "ماهیگیری",
+     "نامحدود", "باشکوه", "سالنامه", "شاهکار", "دریاداری", "چشمگیری", "بین+المللی"],
+)
+def test_compound_and_guess_do_not_fire(word):
+    assert lint(zw(word)) == []
+
+
+def test_lexicon_split_guess_is_not_autofix():
+    (f,) = lint("نظریهپردازی")
+    assert f.code == "FA-ZWNJ-GUESS" and f.severity == "warning" and not f.autofix
+    assert f.replacement == zw("نظریه+پردازی")
+    (f,) = lint("بیاختیار")
+    assert f.code == "FA-ZWNJ-GUESS" and f.replacement == zw("بی+اختیار")
+    (f,) = lint("مشارکتآمیز")  # vowel-initial second part
+    assert f.code == "FA-ZWNJ-GUESS" and f.replacement == zw("مشارکت+آمیز")
+    # fix() leaves guesses alone
+    assert fix("نظریهپردازی") == "نظریهپردازی"
+
+
+# --------------------------------------------------------------------------- rule 4: spaced compounds
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("حل مسالمت آميز اختلافات", "مسالمت+آمیز"),
+        ("پیوندی اجتناب ناپذيرى", "اجتناب+ناپذیری"),
+        ("عادى سازى پيوندها", "عادی+سازی"),
+        ("سرمایه گذاری خارجی", "سرمایه+گذاری"),
+    ],
+)
+def test_space_in_compound_is_a_suggestion(text, expected):
+    fs = only(text, "FA-ZWNJ-SPACE")
+    assert len(fs) == 1
+    f = fs[0]
+    assert (f.severity, f.autofix, f.replacement) == ("suggestion", False, zw(expected))
+    assert " " in text[f.start:f.end]
+    # the letter fixes inside the span are not reported separately (no overlap)
+    assert all(g.end <= f.start or g.start >= f.end for g in lint(text) if g != f)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["به عنوان اصول", "به ویژه کشورها", "تبادل نظر کردند", "هم زمان", "این که", "آن چه",
+     "رئیس جمهور", "فراموش شده است", "مسالمت+آمیز"],
+)
+def test_space_rule_does_not_fire(text):
+    assert only(zw(text), "FA-ZWNJ-SPACE") == []
+
+
+# --------------------------------------------------------------------------- rule 5: punctuation
+
+
+def test_latin_punctuation_between_persian_words():
+    text = "سلام, دنیا; چرا?"
+    fs = only(text, "FA-PUNCT-LATIN")
+    assert [(text[f.start:f.end], f.replacement) for f in fs] == [(",", "،"), (";", "؛"), ("?", "؟")]
+    assert all(f.autofix for f in fs)
+    assert fix(text) == "سلام، دنیا؛ چرا؟"
+    # comma glued to the next word gets its space too, and fix stays idempotent
+    assert fix("سلام,دنیا") == "سلام، دنیا" == fix(fix("سلام,دنیا"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hello, world; why?", "عدد 1,000 است", "عدد ۱٬۰۰۰ است", "سلام `a, b` دنیا",
+     "نشانی https://example.org/a?b=1,2 است", "UNESCO, UNICEF و دیگران", "مقدار ۱۲٫۵ است"],
+)
+def test_latin_punctuation_not_reported(text):
+    assert only(text, "FA-PUNCT-LATIN") == []
+
+
+def test_space_before_punctuation():
+    text = "سلام ، دنیا . چرا ؟ عالی ! نکته :"
+    fs = only(text, "FA-PUNCT-SPACE-BEFORE")
+    assert len(fs) == 5 and all(f.replacement == "" and f.autofix for f in fs)
+    assert fix(text) == "سلام، دنیا. چرا؟ عالی! نکته:"
+    assert only("کتاب، دفتر و ...", "FA-PUNCT-SPACE-BEFORE") == []
+    assert only("متن ![تصویر](a.png)", "FA-PUNCT-SPACE-BEFORE") == []
+    assert only("**عنوان** :", "FA-PUNCT-SPACE-BEFORE") == []
+    assert only("نسخه .NET", "FA-PUNCT-SPACE-BEFORE") == []
+
+
+def test_missing_space_after_comma():
+    text = "سلام،دنیا؛ خوبی؛چرا"
+    fs = only(text, "FA-PUNCT-SPACE-AFTER")
+    assert [(text[f.start:f.end], f.replacement) for f in fs] == [("،", "، "), ("؛", "؛ ")]
+    assert fix(text) == "سلام، دنیا؛ خوبی؛ چرا"
+    assert only("۱،۵ و «الف»،", "FA-PUNCT-SPACE-AFTER") == []
+
+
+def test_spaces_inside_guillemets():
+    text = "او گفت « سلام » و رفت"
+    fs = only(text, "FA-PUNCT-GUILLEMET-SPACE")
+    assert len(fs) == 2 and all(f.autofix for f in fs)
+    assert fix(text) == "او گفت «سلام» و رفت"
+    assert only("او گفت «سلام» و رفت", "FA-PUNCT-GUILLEMET-SPACE") == []
+
+
+def test_straight_quotes_around_persian():
+    text = 'او گفت "سلام دوست من" و رفت'
+    fs = only(text, "FA-PUNCT-QUOTES")
+    assert [(text[f.start:f.end], f.replacement) for f in fs] == [('"', "«"), ('"', "»")]
+    assert all(not f.autofix and f.severity == "warning" for f in fs)
+    assert fix(text) == text
+    assert apply_fixes(text, [Finding(**{**f.__dict__, "autofix": True}) for f in fs]) == \
+        "او گفت «سلام دوست من» و رفت"
+    assert only('he said "hello" to me', "FA-PUNCT-QUOTES") == []
+    assert only('متن `"کد"` و <a href="x">پیوند</a>', "FA-PUNCT-QUOTES") == []
+    assert only('عنوان "Hello" در متن', "FA-PUNCT-QUOTES") == []
+
+
+# --------------------------------------------------------------------------- rule 6: ASCII digits
+
+
+def test_ascii_digits_in_persian_text():
+    text = "در سال 1990 میلادی و 12.5 درصد"
+    fs = only(text, "FA-ASCII-DIGIT")
+    assert [(text[f.start:f.end], f.replacement) for f in fs] == [("1990", "۱۹۹۰"), ("12.5", "۱۲٫۵")]
+    assert all(f.severity == "warning" and not f.autofix for f in fs)
+    assert fix(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["UNESCO 2020 گزارش", "نسخه Python 3.11 منتشر شد", "متن[^1] ادامه", "1. مقدمه کتاب",
+     "کد `x = 12` در متن", "نشانی https://example.org/12 است", "فرمول H2O در آب",
+     "COVID-19 در جهان", "سال ۱۹۹۰ میلادی", "<span id=\"a1\">متن</span>"],
+)
+def test_ascii_digits_not_reported(text):
+    assert only(text, "FA-ASCII-DIGIT") == []
+
+
+# --------------------------------------------------------------------------- rule 7: Arabic forms
+
+
+def test_arabic_letters_reported_and_fixed():
+    text = "كتاب علي در خانه ى ما"
+    fs = only(text, "FA-ARABIC-LETTER")
+    assert [(text[f.start:f.end], f.replacement) for f in fs] == [
+        ("كتاب", "کتاب"), ("علي", "علی"), ("ى", "ی")]
+    assert all(f.autofix and f.severity == "warning" for f in fs)
+    assert fix(text) == "کتاب علی در خانه ی ما"
+
+
+def test_arabic_digits_reported_and_fixed():
+    text = "سال ١٣٩٩ و ۱۴۰۰"
+    (f,) = only(text, "FA-ARABIC-DIGIT")
+    assert (text[f.start:f.end], f.replacement, f.autofix) == ("١٣٩٩", "۱۳۹۹", True)
+    assert normalize(text, zwnj=False) == "سال ۱۳۹۹ و ۱۴۰۰"
+
+
+def test_presentation_forms_normalised():
+    text = "\ufedb\ufe98\ufe8e\ufe8f \ufef3\ufe8e\ufe8e"  # presentation forms
+    out = normalize(text, zwnj=False)
+    assert not re.search("[\ufb50-\ufdff\ufe70-\ufeff]", out)
+    assert out.startswith("کتاب")
+    assert all(f.code == "FA-ARABIC-LETTER" for f in lint(text))
+    assert normalize("\ufbfc\ufbfd") == "یی"
+
+
+# --------------------------------------------------------------------------- rule 8: bidi
+
+
+def test_bidi_overrides_are_errors():
+    text = "سلام \u202eمتن\u202c دنیا"
+    fs = [f for f in lint(text) if f.code == "FA-BIDI-OVERRIDE"]
+    assert [f.start for f in fs] == [5, 9]
+    assert all(f.severity == "error" and f.replacement is None and not f.autofix for f in fs)
+    assert normalize(text) == text and fix(text) == text
+
+
+def test_bidi_isolates_balanced_and_unbalanced():
+    assert lint("سلام \u2067متن\u2069 دنیا") == []
+    fs = lint("سلام \u2068متن دنیا")
+    assert [(f.code, f.severity) for f in fs] == [("FA-BIDI-ISOLATE", "error")]
+    fs = lint("سلام متن\u2069 دنیا")
+    assert [(f.code, f.start) for f in fs] == [("FA-BIDI-ISOLATE", 8)]
+    # inside code too (Trojan Source)
+    assert codes("`a\u202eb`") == ["FA-BIDI-OVERRIDE"]
+
+
+def test_bidi_marks_are_kept_and_not_reported():
+    text = "متن \u200fABC\u200e و \u061c"
+    assert normalize(text) == text and lint(text) == []
+
+
+# --------------------------------------------------------------------------- normalize
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "صرفاً جوّ مُعَلِّم کتابِ",           # diacritics
+        "خانهٔ ما و نامهٔ او",               # هٔ
+        "مسئول رئیس هیئت مؤتلفه تأثیر إسلام أصل سؤال",  # hamza forms
+        "[مؤتلفه] (متن) {x} «نقل»",          # brackets
+        "مورخ ۹/۱/۹۳ و ۱۴۰۲/۰۵/۱۲",          # dates
+        "Hello World 123, café naïve",       # Latin and ASCII digits
+        "نشانی https://fa.wikipedia.org/wiki/ايران است",  # URL with Arabic yeh
+        "کد `كتاب ي` در متن",                  # backticks
+        "1,000 و 3.14",
+        "a\u200cb",                           # ZWNJ between Latin letters
+        "🙂\u200d🙂",                          # ZWJ sequences
+    ],
+)
+def test_normalize_keeps(text):
+    assert normalize(text) == text
+    assert normalize(text, zwnj=False) == text
+
+
+def test_normalize_letters_digits_controls():
+    assert normalize("علي كتاب ى", zwnj=False) == "علی کتاب ی"
+    assert normalize("٠١٢٣٤٥٦٧٨٩") == "۰۱۲۳۴۵۶۷۸۹"
+    assert normalize("بــزرگ") == "بزرگ"
+    assert normalize("سلا\u200bم \ufeffدنیا\u2060") == "سلام دنیا"
+    assert normalize("تست\u00a0متن") == "تست\u00a0متن"
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("می\u200c\u200cباشد", "می\u200cباشد"),          # repeated ZWNJ
+        ("سلام\u200c دنیا", "سلام دنیا"),                 # before a space
+        ("سلام \u200cدنیا", "سلام دنیا"),                 # after a space
+        ("\u200cسلام", "سلام"),                            # line start
+        ("سلام\u200c", "سلام"),                            # line end
+        ("سلام\u200c.", "سلام."),                          # before punctuation
+        ("کشور\u200cها", "کشورها"),                        # after ر
+        ("دستاورد\u200cهای", "دستاوردهای"),                # after د
+        ("آ\u200cب", "آب"), ("و\u200cا", "وا"), ("ژ\u200cب", "ژب"), ("ۀ\u200cب", "ۀب"),
+        ("کتاب\u200cها", "کتاب\u200cها"),                  # meaningful: kept
+        ("«\u200cسلام»", "«سلام»"),
+        ("سلام\n\u200cدنیا", "سلام\nدنیا"),
+    ],
+)
+def test_zwnj_cleanup(raw, expected):
+    assert normalize(raw, zwnj=False) == expected
+    assert normalize(raw) == expected
+    if raw != expected:
+        assert any(f.code == "FA-ZWNJ-STRAY" for f in lint(raw))
+
+
+def test_normalize_zwnj_option():
+    text = "سلاحهاى هستهاى مىباشد"
+    assert normalize(text, zwnj=False) == "سلاحهای هستهای میباشد"
+    assert normalize(text) == zw("سلاح+های هسته+ای می+باشد")
+    # non-autofix corrections are not applied by normalize
+    assert normalize("پیشرفتهای") == "پیشرفتهای"
+    assert normalize("بزرگترین") == "بزرگترین"
+    # FA-YEH-HAMZA is a fix() correction, not a normalisation
+    assert normalize("بهسزائى") == zw("به+سزائی")
+    assert fix("بهسزائى") == zw("به+سزایی")
+
+
+def test_normalize_removes_no_ascii_and_keeps_crlf():
+    text = "سلاحهاى\r\nهستهاى\r\n"
+    out = fix(text)
+    assert out == zw("سلاح+های\r\nهسته+ای\r\n")
+    assert normalize(text).count("\r\n") == 2
+
+
+# --------------------------------------------------------------------------- fix / apply_fixes
+
+
+def test_apply_fixes_right_to_left_non_overlapping_autofix_only():
+    text = "abcdef"
+    fs = [
+        Finding(0, 2, "X", "warning", "m", "AA", True),
+        Finding(1, 3, "X", "warning", "m", "ZZ", True),   # overlaps the next one applied
+        Finding(4, 6, "X", "warning", "m", "F", True),
+        Finding(3, 4, "X", "warning", "m", "Q", False),    # not autofix
+        Finding(2, 3, "X", "error", "m", None, True),      # no replacement
+    ]
+    assert apply_fixes(text, fs) == "aZZdF"
+    assert apply_fixes(text, []) == text
+
+
+def _changed_ranges(a: str, b: str):
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return [(i1, i2) for tag, i1, i2, _, _ in sm.get_opcodes() if tag != "equal"]
+
+
+@pytest.mark.parametrize("text", [SAMPLE, "سلام , دنیا« متن » كتابها\r\nمىشود ١٢", CLEAN])
+def test_fix_changes_only_flagged_spans(text):
+    spans: list[tuple[int, int]] = []
+    for f in lint(text):  # merge adjacent spans (a diff may straddle two findings)
+        if spans and f.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], f.end))
+        else:
+            spans.append((f.start, f.end))
+    for i1, i2 in _changed_ranges(text, fix(text)):
+        assert any(s <= i1 and i2 <= e for s, e in spans), (i1, i2, text[i1:i2])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [SAMPLE, CLEAN, "سلام,دنیا ; « متن » ؟", "كتابهاى مىشود بينالمللى", "می\u200c\u200c\u200cشود",
+     "ـــ\u200c\u200b ى ", "خانهام، نامهاش؛ رفتهاند"],
+)
+def test_fix_is_idempotent(text):
+    once = fix(text)
+    assert fix(once) == once
+    assert normalize(normalize(text)) == normalize(text)
+
+
+def test_fix_on_empty_and_latin_only():
+    assert fix("") == "" and lint("") == [] and normalize("") == ""
+    latin = "Plain English text, with punctuation; and 123 numbers?"
+    assert fix(latin) == latin and lint(latin) == []
+
+
+def test_markdown_structures_are_left_alone():
+    text = (
+        "- مورد اول\n"
+        "1. مورد دوم\n"
+        "متن با پانویس[^12] و [پیوند](https://example.org/ك?x=1,2) و `كد`\n"
+        "```\nكتابها مىشود 123\n```\n"
+    )
+    fs = lint(text)
+    assert fs == []
+    assert fix(text) == text
+
+
+# --------------------------------------------------------------------------- hypothesis
+
+try:  # property tests only when hypothesis is available; the rest runs regardless
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover
+    given = None
+
+_ALPHABET = list(
+    "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيىكآأإؤئءةۀ" "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"
+    "\u064b\u064e\u0650\u0651\u0654\u0670\u0640\u200c\u200d\u200b\ufeff\u202e\u2067\u2069"
+    "،؛؟«»:.!,;?\"'()[]{}*_`-/ \n\r\taZ09"
+) + ["می", "نمی", "ها", "های", "ای", "اند", "تر", "https://x.org/a?b", "سلام", "کشور", "ه"]
+
+if given is not None:
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join))
+    def test_property_normalize_idempotent_and_ascii_preserving(text):
+        out = normalize(text)
+        assert normalize(out) == out
+        assert [c for c in out if ord(c) < 128] == [c for c in text if ord(c) < 128]
+        plain = normalize(text, zwnj=False)
+        assert normalize(plain, zwnj=False) == plain
+        assert [c for c in plain if ord(c) < 128] == [c for c in text if ord(c) < 128]
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join))
+    def test_property_fix_idempotent_and_findings_disjoint(text):
+        fs = lint(text)
+        for a, b in zip(fs, fs[1:]):
+            assert a.start <= b.start and a.end <= b.start
+        for f in fs:
+            assert 0 <= f.start <= f.end <= len(text)
+            assert f.code in CODES and f.severity in ("error", "warning", "suggestion")
+        once = fix(text)
+        assert fix(once) == once
+
+    @settings(max_examples=200, deadline=None, database=None)
+    @given(st.text(alphabet=[chr(i) for i in range(128)], max_size=60))
+    def test_property_ascii_text_untouched(text):
+        assert normalize(text) == text
+        assert fix(text) == text
