@@ -132,15 +132,15 @@ def page_progression(edition: m.Edition, setting: str | None = None) -> str:
     return edition.directions[0]
 
 
-def page_breaks(edition: m.Edition, page_numbers: dict[str, int] | None) -> dict[str, PageBreak]:
-    """The pairs that start a printed page, by pair anchor.
+def page_breaks(edition: m.Edition, page_numbers: dict[str, int] | None) -> tuple[dict[str, PageBreak], list[Problem]]:
+    """The pairs that start a printed page, by pair anchor, and a warning if none does.
 
     A page gets a marker before the first pair that starts on it; pages that
     hold only the rest of a long pair get none, and numbers that do not grow
     (an anchor placed earlier than its predecessor) are ignored.
     """
-    if not page_numbers:
-        return {}
+    if page_numbers is None:
+        return {}, []
     breaks: dict[str, PageBreak] = {}
     last = 0
     for chapter in edition.chapters:
@@ -150,7 +150,15 @@ def page_breaks(edition: m.Edition, page_numbers: dict[str, int] | None) -> dict
             if isinstance(page, int) and page > last:
                 breaks[anchor] = PageBreak(page, anchor, f"{chapter_file(chapter)}#page-{page}")
                 last = page
-    return breaks
+    if breaks:
+        return breaks, []
+    return {}, [
+        warning(
+            "EPUB-PAGE-LIST",
+            Location(edition.chapters[0].source_path),
+            "page numbers were given, but none belongs to a pair of this edition; the EPUB has no page-list",
+        )
+    ]
 
 
 def render_epub(
@@ -192,15 +200,8 @@ def render_epub(
             return ""
         return images.setdefault(found, f"images/{len(images) + 1:03d}{found.suffix.lower()}")
 
-    breaks = page_breaks(edition, page_numbers)
-    if page_numbers and not breaks:
-        problems.append(
-            warning(
-                "EPUB-PAGE-LIST",
-                Location(edition.chapters[0].source_path),
-                "page numbers were given, but none belongs to a pair of this edition; the EPUB has no page-list",
-            )
-        )
+    breaks, found = page_breaks(edition, page_numbers)
+    problems += found
 
     # ---------------------------------------------------------------- gather
     files: dict[str, bytes] = {}
@@ -295,7 +296,12 @@ def render_epub(
     ]
     spine += ["title", "nav"] + [f"chapter-{c.number}" for c in edition.chapters] + ["colophon"]
 
-    alt_texts = [plain_inlines(image.alt).strip() for chapter in edition.chapters for pair in chapter.pairs for side in pair.sides for image in content_images(side.block.content)]
+    alt_texts = [
+        plain_inlines(image.alt).strip()
+        for pair in edition.pairs()
+        for side in pair.sides
+        for image in content_images(side.block.content)
+    ]
     visual = cover is not None or bool(alt_texts)
     all_described = all(alt_texts)
     features = ["tableOfContents", "readingOrder", "structuralNavigation", "displayTransformability"]
@@ -417,7 +423,7 @@ def _summary(edition: m.Edition, layout: str, reading: tuple[Language, Language]
     if pages:
         sentences.append("Page-break markers and a page list give the page numbers of the printed (PDF) edition.")
     if cover:
-        sentences.append("The cover is an image of the two titles, which also have a text alternative and a title page.")
+        sentences.append("The cover image shows the two titles; its text alternative and the title page give them as text.")
     if images:
         sentences.append(f"The text has {images} image{'s' if images > 1 else ''}, each with a text alternative where the author gave one.")
     return " ".join(sentences)

@@ -50,8 +50,8 @@ def side_starts(pages, *, visible: str | None = None) -> list[SideStart]:
     starts: dict[tuple[str, str], SideStart] = {}
     for page_number, page in enumerate(pages, start=1):
         for box, pair, role in _cells(page._page_box):
-            if visible is not None and role != visible:
-                continue
+            if pair is None or (visible is not None and role != visible):
+                continue  # rows of the contents have no id; only the book's pairs are measured
             baseline = _first_baseline(box)
             if baseline is not None and (pair, role) not in starts:
                 starts[(pair, role)] = SideStart(pair, role, page_number, baseline)
