@@ -2,13 +2,15 @@
 
 Blocks pair in order.  When the two sequences cannot pair one-to-one (a
 different number of blocks, or a heading translated as a paragraph), the
-chapter is reported with the place where the sequences part, on both sides.
+build reports where the sequences part, with the same located diagnostics as
+`build.py check` (see alignment.py): which block was dropped, added, merged
+or split, on both sides.
 """
 
 from __future__ import annotations
 
 from .model import Block
-from .problems import Problem, error
+from .problems import Problem
 
 KIND_NAMES = {
     "paragraph": "paragraph",
@@ -37,40 +39,11 @@ def same_shape(source: Block, target: Block) -> bool:
     return True
 
 
-def pair_blocks(source: tuple[Block, ...], target: tuple[Block, ...]) -> tuple[list[tuple[Block, Block]], list[Problem]]:
-    """Pair blocks in order; report every kind mismatch and any difference in count."""
-    problems: list[Problem] = []
-    for source_block, target_block in zip(source, target):
-        if not same_shape(source_block, target_block):
-            problems.append(
-                error(
-                    "ALIGN-KIND",
-                    target_block.location,
-                    f"{describe(target_block)} translates the {describe(source_block)} at "
-                    f"{source_block.location}: a block must keep its kind",
-                )
-            )
-    if len(source) != len(target):
-        common = min(len(source), len(target))
-        if len(source) > len(target):
-            extra = source[common]
-            where = target[-1].location if target else extra.location
-            problems.append(
-                error(
-                    "ALIGN-COUNT",
-                    extra.location,
-                    f"source has {len(source)} blocks but its translation has {len(target)}: "
-                    f"the {describe(extra)} here and any after it have no translation (translation ends at {where})",
-                )
-            )
-        else:
-            extra = target[common]
-            problems.append(
-                error(
-                    "ALIGN-COUNT",
-                    extra.location,
-                    f"translation has {len(target)} blocks but its source has {len(source)}: "
-                    f"the {describe(extra)} here and any after it have no source block",
-                )
-            )
+def pair_blocks(
+    source: tuple[Block, ...], target: tuple[Block, ...], *, source_lang: str, target_lang: str
+) -> tuple[list[tuple[Block, Block]], list[Problem]]:
+    """Pair blocks in order, or report every place where the two sequences part."""
+    from .alignment import diagnose
+
+    problems = diagnose(source, target, source_lang=source_lang, target_lang=target_lang)
     return list(zip(source, target)), problems

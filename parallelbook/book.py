@@ -123,7 +123,7 @@ def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime) -> tupl
         target_blocks = tuple(normalised_block(b, target_lang, config) for b in chapter.translations[target_lang])
         if not source_blocks or not target_blocks:
             continue
-        pairs, found = pair_blocks(source_blocks, target_blocks)
+        pairs, found = pair_blocks(source_blocks, target_blocks, source_lang=source_lang, target_lang=target_lang)
         problems += found
         for block in source_blocks + target_blocks:
             problems += _image_problems(block, book_dir, Path(block.location.path))

@@ -25,6 +25,7 @@ COMMANDS = {
     "all": ("parallelbook.pipeline:command_build", "build every output of the book (the default)"),
     "pdf": ("parallelbook.pipeline:command_build", "build the PDF"),
     "epub": ("parallelbook.pipeline:command_build", "build the EPUB"),
+    "watch": ("parallelbook.watch:command_watch", "rebuild whatever changes, whenever a file of the book changes"),
     "check": ("parallelbook.checks:command_check", "validate alignment and translation quality; write nothing"),
     "approve": ("parallelbook.stale:command_approve", "record the current pairs as approved (lock file per language)"),
     "review": ("parallelbook.review:command_review", "write the review edition (HTML and PDF)"),
@@ -44,9 +45,9 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--book", type=Path, default=Path("."), help="the book folder (default: the current folder)")
         sub.add_argument("--lang", default=None, help="only this translation language (default: every one)")
-        if name in ("all", "pdf", "epub", "review", "export"):
+        if name in ("all", "pdf", "epub", "watch", "review", "export"):
             sub.add_argument("--out", type=Path, default=None, help="output folder (default: BOOK/build)")
-        if name in ("all", "pdf", "epub"):
+        if name in ("all", "pdf", "epub", "watch"):
             sub.add_argument("--layout", default=None, help="pdf: columns, facing or stacked; epub: interleaved or columns")
             sub.add_argument("--paper", choices=("A4", "A5", "Letter"), default=None, help="PDF paper size")
             sub.add_argument(
@@ -54,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                 help="which way the printed book opens (default: the source's direction; rtl puts Persian on right-hand pages)",
             )
             sub.add_argument("--pdf-variant", choices=("pdf/ua-1",), default=None, help="a tagged, accessible PDF")
+            sub.add_argument("--jobs", type=int, default=None, help="worker processes laying out chapters (default: the number of cores)")
+            sub.add_argument("--no-cache", action="store_true", help="lay out everything again, ignoring BUILD/.cache")
         if name == "check":
             sub.add_argument("--strict", action="store_true", help="fail on warnings too")
         if name == "export":

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from . import model as m
 from .fonts import FontSet
-from .html import lang_attrs
+from .html import lang_attrs, localized_number
 from .problems import Location, Problem, warning
 from .templating import TOOL_TEMPLATES, render
 from .views import chapter_view, credits, image_locator
@@ -71,6 +71,12 @@ class Part:
     page_side: str = ""  # in a stream: "left" or "right", where its pages fall in a spread
     first_page_number: int = 1  # printed number of the part's first page
     page_step: int = 1  # printed numbers advance by this much per page
+    # A chunk of a book laid out in pieces (see pdfjobs.py): which of it to include, and how.
+    chapters: tuple[int, ...] | None = None  # chapter numbers to include; None: all
+    contents: bool = True  # the table of contents
+    folios: bool = True  # running heads and page numbers (a chunk gets them from a folio overlay)
+    symmetric: bool = False  # equal side margins; the assembly shifts each page to its binding side
+    toc_pages: tuple[tuple[str, str, str], ...] | None = None  # (anchor, source label, target label)
 
 
 def facing_parts(settings: PdfSettings, title_pages: int = 1) -> tuple[Part, Part]:
@@ -87,7 +93,7 @@ def facing_parts(settings: PdfSettings, title_pages: int = 1) -> tuple[Part, Par
     )
 
 
-def _side_style(lang: str, direction: str, fonts: FontSet, geometry: Geometry) -> dict:
+def side_style(lang: str, direction: str, fonts: FontSet, geometry: Geometry) -> dict:
     right = direction == "rtl"
     persian = lang.split("-")[0] == "fa"
     return {
@@ -133,10 +139,16 @@ def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings
 
     geometry = GEOMETRY[settings.paper]
     source_dir, target_dir = edition.directions
-    source = _side_style(edition.source_lang, source_dir, fonts, geometry)
-    target = _side_style(edition.target_lang, target_dir, fonts, geometry)
+    source = side_style(edition.source_lang, source_dir, fonts, geometry)
+    target = side_style(edition.target_lang, target_dir, fonts, geometry)
     faces = [{"family": f.family, "weight": f.weight, "style": f.style, "url": f.path.as_uri()} for f in fonts.faces]
     chapters = [chapter_view(chapter, xhtml=False, image_url=image_url) for chapter in edition.chapters]
+    toc = toc_entries(chapters)
+    if part.toc_pages is not None:
+        labels = {anchor: (source_label, target_label) for anchor, source_label, target_label in part.toc_pages}
+        toc = [{**entry, "pages": labels[entry["anchor"]]} for entry in toc]
+    if part.chapters is not None:
+        chapters = [chapter for chapter, model in zip(chapters, edition.chapters) if model.number in part.chapters]
     css = render(
         env,
         "pdf/book.css.j2",
@@ -168,12 +180,37 @@ def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings
         created=meta.modified,
         credits=credits(edition, xhtml=False),
         toc_titles={"source": _toc_title(source), "target": _toc_title(target)},
-        toc=toc_entries(chapters),
+        toc=toc,
         chapters=chapters,
     )
 
 
-def _fetch_guard(allowed: list[Path]):
+@dataclass(frozen=True)
+class Folio:
+    """What is printed in the margins of one page: its kind (side and which languages), titles, numbers."""
+
+    kind: str  # "blank", or "{left|right}-{both|source|target}"
+    titles: tuple[str, str]
+    numbers: tuple[str, str]
+
+
+def folio_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, folios: list[Folio]) -> str:
+    """A document of empty pages carrying the running heads and page numbers of `folios`."""
+    geometry = GEOMETRY[settings.paper]
+    source_dir, target_dir = edition.directions
+    source = side_style(edition.source_lang, source_dir, fonts, geometry)
+    target = side_style(edition.target_lang, target_dir, fonts, geometry)
+    faces = [{"family": f.family, "weight": f.weight, "style": f.style, "url": f.path.as_uri()} for f in fonts.faces]
+    kinds = ["blank"] + [f"{side}-{shown}" for side in ("left", "right") for shown in ("both", "source", "target")]
+    css = render(env, "pdf/folio.css.j2", faces=faces, paper=PAPER[settings.paper], geometry=geometry, source=source, target=target, kinds=kinds)
+    return render(env, "pdf/folio.html.j2", css=Markup(css), source=source, pages=folios)
+
+
+def number_label(number: int, counter: str) -> str:
+    return localized_number(number, "fa" if counter == "persian" else "en")
+
+
+def fetch_guard(allowed: list[Path]):
     """A WeasyPrint URL fetcher that reads only files inside the allowed folders.
 
     Built on first use so that importing this module does not import WeasyPrint.
@@ -200,7 +237,7 @@ def _fetch_guard(allowed: list[Path]):
     return FetchGuard()
 
 
-class _LogCollector(logging.Handler):
+class LogCollector(logging.Handler):
     def __init__(self):
         super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
@@ -237,8 +274,8 @@ def _render_part(edition, fonts, env, settings, part, guard):
 
 def lay_out(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings) -> LaidOut:
     """Lay the book out with WeasyPrint, reading only the book's, templates' and fonts' files."""
-    guard = _fetch_guard([edition.folder, TOOL_TEMPLATES] + [face.path.parent for face in fonts.faces])
-    collector = _LogCollector()
+    guard = fetch_guard([edition.folder, TOOL_TEMPLATES] + [face.path.parent for face in fonts.faces])
+    collector = LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:

@@ -2,23 +2,34 @@
 
 Nothing is written until every output has rendered; each file is then moved
 into place atomically, so a failed build leaves the previous outputs as they
-were.
+were.  Work already done is found in OUT/.cache: pandoc's reading of a file
+that has not changed, a chapter laid out before, and — when nothing at all has
+changed — the whole build.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .book import Book, load_book
+from . import __version__
+from .book import Book, build_time_from, load_book
+from .cache import Cache, digest
 from .files import write_bytes_atomically
 from .fonts import coverage_problems, font_set
-from .problems import BookError, Location, Outcome, Problem, error
-from .templating import environment
+from .problems import BookError, Location, Outcome, Problem, Severity, error
+from .templating import TOOL_TEMPLATES, environment
 from .transform import plain_text
 
 OUTPUTS = ("pdf", "epub")
+LAYOUTS = {"pdf": ("columns", "facing", "stacked"), "epub": ("interleaved", "columns")}
+PACKAGE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,8 @@ class Options:
     binding: str | None = None
     pdf_variant: str | None = None
     epub_layout: str | None = None
+    jobs: int = 1  # worker processes laying out chapters
+    cache: bool = True  # reuse and keep work under OUT/.cache
 
 
 @dataclass(frozen=True)
@@ -38,37 +51,183 @@ class Written:
     description: str
 
 
+@dataclass
+class Statistics:
+    """What a build did, for the user and for the benchmark."""
+
+    pandoc_runs: int = 0
+    files_read_from_cache: int = 0
+    pieces_laid_out: int = 0
+    pieces_reused: int = 0
+    stages: list[tuple[str, float]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"pandoc runs: {self.pandoc_runs} (files reused: {self.files_read_from_cache}); "
+            f"PDF pieces laid out: {self.pieces_laid_out} (reused: {self.pieces_reused})"
+        )
+
+
 @dataclass(frozen=True)
 class BuildResult:
     written: tuple[Written, ...]
     problems: tuple[Problem, ...]
+    statistics: Statistics
+    up_to_date: bool = False
 
 
 def font_problems(book: Book, fonts) -> list[Problem]:
+    seen: set[Location] = set()
     texts: list[tuple[Location, str, bool]] = []
     for edition in book.edition(None):
         for pair in edition.pairs():
             for side in pair.sides:
-                texts.append((side.block.location, plain_text(side.block, notes=True), side.lang.startswith("fa")))
-    seen = set()
-    unique = []
-    for item in texts:
-        if item[0] not in seen:
-            seen.add(item[0])
-            unique.append(item)
-    return coverage_problems(unique, fonts)
+                if side.block.location not in seen:
+                    seen.add(side.block.location)
+                    texts.append((side.block.location, plain_text(side.block, notes=True), side.lang.startswith("fa")))
+    return coverage_problems(texts, fonts)
 
 
-def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime) -> BuildResult:
+def cached_pandoc(cache: Cache, statistics: Statistics):
+    """pandoc's reading of a file, from the cache when the same text was read before."""
+    from .markdown import PANDOC_FORMAT, pandoc_json
+
+    def parse(text: str) -> dict:
+        key = digest("pandoc", _pandoc_version(), PANDOC_FORMAT, text)
+        cached = cache.get("pandoc", key)
+        if cached is not None:
+            try:
+                document = json.loads(cached[0])
+                statistics.files_read_from_cache += 1
+                return document
+            except ValueError:
+                pass
+        statistics.pandoc_runs += 1
+        document = pandoc_json(text)
+        cache.put("pandoc", key, json.dumps(document, ensure_ascii=False).encode("utf-8"), {})
+        return document
+
+    return parse
+
+
+def _pandoc_version() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_version()
+
+
+# ---------------------------------------------------------------- knowing that nothing changed
+
+
+def _files_under(folder: Path, skip: set[Path]):
+    """Every file a book is made of (hidden folders, virtual environments and outputs left out)."""
+    if not folder.exists():
+        return
+    if folder.is_file():
+        yield folder
+        return
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name == "__pycache__" or path.resolve() in skip:
+            continue
+        if path.is_dir():
+            if (path / "pyvenv.cfg").exists():
+                continue
+            yield from _files_under(path, skip)
+        elif path.is_file():
+            yield path
+
+
+def inputs_fingerprint(book_dir: Path, out_dir: Path, options: Options, build_time: datetime) -> str:
+    """A hash of everything a build reads: the book's files, the tool's code, templates and fonts."""
+    book_dir = book_dir.resolve()
+    skip = {out_dir.resolve(), (book_dir / "build").resolve()}
+    parts: list[str] = [__version__, repr(options), build_time.isoformat()]
+    folders = [book_dir / "source", book_dir / "translations", book_dir / "book.toml", book_dir / "templates", PACKAGE, TOOL_TEMPLATES]
+    folders += [path for path in sorted(book_dir.iterdir()) if path.is_dir() and not path.name.startswith(".") and path not in folders]
+    folders.append(PACKAGE.parent / "fonts")
+    try:
+        import font_source_serif_pro
+
+        folders.append(Path(font_source_serif_pro.__file__).parent)
+    except ImportError:
+        pass
+    seen: set[Path] = set()
+    for folder in folders:
+        for path in _files_under(folder, skip):
+            resolved = path.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            stat = path.stat()
+            parts.append(f"{resolved}:{stat.st_size}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+    return digest(*parts)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the last build read and wrote (OUT/.cache/manifest.json)."""
+
+    inputs: str
+    outputs: dict[str, str]  # file name -> SHA-256
+    descriptions: dict[str, str]
+    problems: list[list]  # [code, severity, path, line, column, message]: printed again when nothing changed
+
+    @classmethod
+    def load(cls, path: Path) -> "Manifest | None":
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            return cls(data["inputs"], dict(data["outputs"]), dict(data["descriptions"]), list(data["problems"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def still_valid(self, inputs: str, out_dir: Path) -> bool:
+        if inputs != self.inputs:
+            return False
+        for name, sha in self.outputs.items():
+            try:
+                if hashlib.sha256((out_dir / name).read_bytes()).hexdigest() != sha:
+                    return False
+            except OSError:
+                return False
+        return True
+
+
+# ---------------------------------------------------------------- the build
+
+
+def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime, progress=None) -> BuildResult:
     from .epub import render_epub
     from .pdf import PdfSettings, render_pdf
+    from .pdfjobs import PieceRunner, render_pdf_in_pieces
 
-    book = load_book(book_dir, build_time=build_time)
+    statistics = Statistics()
+    cache = Cache(out_dir / ".cache" if options.cache else None)
+    manifest_path = out_dir / ".cache" / "manifest.json"
+    inputs = inputs_fingerprint(book_dir, out_dir, options, build_time) if options.cache else ""
+    manifest = Manifest.load(manifest_path) if options.cache else None
+    if manifest is not None and manifest.still_valid(inputs, out_dir):
+        written = tuple(Written(out_dir / name, manifest.descriptions[name]) for name in manifest.outputs)
+        remembered = tuple(
+            Problem(code, Severity(severity), Location(path, line, column), message)
+            for code, severity, path, line, column, message in manifest.problems
+        )
+        return BuildResult(written, remembered, statistics, up_to_date=True)
+
+    started = time.monotonic()
+    book = load_book(book_dir, build_time=build_time, parse=cached_pandoc(cache, statistics))
+    statistics.stages.append(("read", time.monotonic() - started))
     config = book.config
     fonts = font_set(config.fonts)
     env = environment(book.folder)
     problems: list[Problem] = list(book.warnings) + font_problems(book, fonts)
     rendered: list[tuple[Path, bytes, str]] = []
+    runner = PieceRunner(
+        cache=cache,
+        jobs=options.jobs,
+        base_url=book.folder.as_uri() + "/",
+        allowed=tuple(str(p) for p in [book.folder, TOOL_TEMPLATES, *(face.path.parent for face in fonts.faces)]),
+        progress=progress,
+    )
     for edition in book.edition(options.language):
         stem = f"{edition.slug}.{edition.source_lang}-{edition.target_lang}"
         # The EPUB's page-list points at the printed pages, so the PDF is laid out for it too.
@@ -78,44 +237,54 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime)
             binding=options.binding or config.binding or edition.directions[0],
             variant=options.pdf_variant,
         )
-        pdf = render_pdf(edition, fonts, env, settings)
+        started = time.monotonic()
+        if settings.variant is None:
+            pdf = render_pdf_in_pieces(edition, fonts, env, settings, runner)
+        else:  # a tagged PDF's structure tree does not survive being cut in pieces
+            pdf = render_pdf(edition, fonts, env, settings)
+        statistics.stages.append((f"PDF {edition.source_lang}-{edition.target_lang}", time.monotonic() - started))
         if "pdf" in options.outputs:
             problems += pdf.problems
             rendered.append((out_dir / f"{stem}.pdf", pdf.data, f"PDF, {settings.layout} layout, {pdf.pages} pages"))
         if "epub" in options.outputs:
+            started = time.monotonic()
             layout = options.epub_layout or config.epub_layout
             data, found = render_epub(edition, fonts, env, layout=layout, first=config.epub_first)
             problems += found
             rendered.append((out_dir / f"{stem}.epub", data, f"EPUB 3, {layout} layout"))
+            statistics.stages.append((f"EPUB {edition.source_lang}-{edition.target_lang}", time.monotonic() - started))
+    statistics.pieces_laid_out, statistics.pieces_reused = runner.laid_out, runner.reused
+
     written = []
     for path, data, description in rendered:
         write_bytes_atomically(path, data)
         written.append(Written(path, description))
-    return BuildResult(tuple(written), tuple(problems))
+    if options.cache:
+        manifest = Manifest(
+            inputs,
+            {path.name: hashlib.sha256(data).hexdigest() for path, data, _ in rendered},
+            {path.name: description for path, _, description in rendered},
+            [
+                [p.code, p.severity.value, p.location.path, p.location.line, p.location.column, p.message]
+                for p in problems
+            ],
+        )
+        manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomically(manifest_path, json.dumps(manifest.__dict__, ensure_ascii=False, indent=1).encode("utf-8"))
+    return BuildResult(tuple(written), tuple(problems), statistics)
 
 
-LAYOUTS = {"pdf": ("columns", "facing", "stacked"), "epub": ("interleaved", "columns")}
-
-
-def command_build(args) -> Outcome:
-    """`build.py [all|pdf|epub]`: build the outputs into --out (default BOOK/build)."""
-    import os
-    import time
-
-    from .book import build_time_from
-
-    book_dir = args.book
-    outputs = OUTPUTS if args.command == "all" else (args.command,)
+def options_from(args) -> Options:
+    outputs = OUTPUTS if args.command in ("all", "watch") else (args.command,)
     if args.layout is not None:
         for output in outputs:
             if args.layout not in LAYOUTS[output]:
                 raise BookError(
                     [error("USAGE", Location("--layout"), f"{args.layout} is not a {output} layout; choose from {', '.join(LAYOUTS[output])}")]
                 )
-    build_time, problems = build_time_from(dict(os.environ), book_dir.resolve())
-    if problems:
-        raise BookError(problems)
-    options = Options(
+    if args.jobs is not None and args.jobs < 1:
+        raise BookError([error("USAGE", Location("--jobs"), "--jobs must be 1 or more")])
+    return Options(
         outputs=outputs,
         language=args.lang,
         pdf_layout=args.layout if "pdf" in outputs else None,
@@ -123,9 +292,41 @@ def command_build(args) -> Outcome:
         binding=args.binding,
         pdf_variant=args.pdf_variant,
         epub_layout=args.layout if "epub" in outputs else None,
+        jobs=args.jobs or os.cpu_count() or 1,
+        cache=not args.no_cache,
     )
+
+
+def progress_reporter():
+    """A progress bar on a terminal; nothing in CI or when output goes to a file."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    from tqdm import tqdm
+
+    def report(description: str, total: int):
+        return tqdm(total=total, desc=description, unit="piece", leave=False, file=sys.stderr)
+
+    return report
+
+
+def run_build(args) -> tuple[BuildResult, float]:
+    book_dir = args.book
+    options = options_from(args)
+    build_time, problems = build_time_from(dict(os.environ), book_dir.resolve())
+    if problems:
+        raise BookError(problems)
     started = time.monotonic()
-    result = build(book_dir, args.out or book_dir / "build", options, build_time)
+    result = build(book_dir, args.out or book_dir / "build", options, build_time, progress=progress_reporter())
+    return result, time.monotonic() - started
+
+
+def command_build(args) -> Outcome:
+    """`build.py [all|pdf|epub]`: build the outputs into --out (default BOOK/build)."""
+    result, seconds = run_build(args)
+    if result.up_to_date:
+        lines = [f"up to date: {written.path} ({written.description})" for written in result.written]
+        lines.append(f"nothing changed; checked in {seconds:.2f} s")
+        return Outcome(lines=tuple(lines), problems=result.problems)
     lines = [f"wrote {written.path} ({written.description})" for written in result.written]
-    lines.append(f"built in {time.monotonic() - started:.1f} s")
+    lines.append(f"built in {seconds:.1f} s; {result.statistics.summary()}")
     return Outcome(problems=result.problems, lines=tuple(lines))

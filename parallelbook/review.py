@@ -277,10 +277,10 @@ def review_pdf(html: str, folder: Path, fonts: FontSet) -> tuple[bytes, list[str
     """The review document laid out by WeasyPrint (A4 landscape comes from the style sheet)."""
     import weasyprint
 
-    from .pdf import _fetch_guard, _LogCollector
+    from .pdf import fetch_guard, LogCollector
 
-    guard = _fetch_guard([folder, TOOL_TEMPLATES] + [face.path.parent for face in fonts.faces])
-    collector = _LogCollector()
+    guard = fetch_guard([folder, TOOL_TEMPLATES] + [face.path.parent for face in fonts.faces])
+    collector = LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
