@@ -400,8 +400,9 @@ def _licences(fonts: FontSet) -> list[dict]:
 
 
 def _default_page_source(edition: m.Edition) -> str:
-    titles = edition.metadata.titles
-    return f"{titles[edition.target_lang]}: the printed (PDF) edition of {edition.metadata.identifier}"
+    """The printed edition the page numbers come from, as the package and the colophon name it."""
+    meta = edition.metadata
+    return f"the PDF edition of “{meta.titles[edition.target_lang]}” ({meta.identifier})"
 
 
 def _language_name(lang: str) -> str:
@@ -514,7 +515,8 @@ def convert_for_readers(epub_path: Path, *, kindle: bool, kobo: bool, page_direc
     asked = " and ".join(flag for flag, wanted in (("--kindle", kindle), ("--kobo", kobo)) if wanted)
     converter = shutil.which(CALIBRE)
     if converter is None:
-        return [], [error("CALIBRE-MISSING", where, f"{asked} needs calibre's {CALIBRE}, which is not on PATH: {CALIBRE_HELP}; the EPUB itself was written")]
+        verb = "need" if kindle and kobo else "needs"
+        return [], [error("CALIBRE-MISSING", where, f"{asked} {verb} calibre's {CALIBRE}, which is not on PATH: {CALIBRE_HELP}; the EPUB itself was written")]
     written: list[Path] = []
     problems: list[Problem] = []
     with tempfile.TemporaryDirectory(prefix=".parallelbook-readers-", dir=epub_path.parent) as work:

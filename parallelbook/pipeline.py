@@ -43,6 +43,8 @@ class Options:
     epub_layout: str | None = None
     jobs: int = 1  # worker processes laying out chapters
     cache: bool = True  # reuse and keep work under OUT/.cache
+    kindle: bool = False  # also an AZW3, with calibre
+    kobo: bool = False  # also a kepub, with calibre
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,7 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
     env = environment(book.folder)
     problems: list[Problem] = list(book.warnings) + font_problems(book, fonts)
     rendered: list[tuple[Path, bytes, str]] = []
+    epubs: list[tuple[Path, object]] = []  # (path, edition), for the e-reader conversions
     runner = PieceRunner(
         cache=cache,
         jobs=options.jobs,
@@ -249,9 +252,19 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
         if "epub" in options.outputs:
             started = time.monotonic()
             layout = options.epub_layout or config.epub_layout
-            data, found = render_epub(edition, fonts, env, layout=layout, first=config.epub_first)
+            data, found = render_epub(
+                edition,
+                fonts,
+                env,
+                layout=layout,
+                first=config.epub_first,
+                page_numbers=pdf.page_numbers,
+                page_direction=config.page_progression or None,
+                page_source=f"{stem}.pdf",
+            )
             problems += found
             rendered.append((out_dir / f"{stem}.epub", data, f"EPUB 3, {layout} layout"))
+            epubs.append((out_dir / f"{stem}.epub", edition))
             statistics.stages.append((f"EPUB {edition.source_lang}-{edition.target_lang}", time.monotonic() - started))
     statistics.pieces_laid_out, statistics.pieces_reused = runner.laid_out, runner.reused
 
@@ -259,6 +272,15 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
     for path, data, description in rendered:
         write_bytes_atomically(path, data)
         written.append(Written(path, description))
+    if options.kindle or options.kobo:
+        from .epub import convert_for_readers, page_progression
+
+        for path, edition in epubs:
+            converted, found = convert_for_readers(
+                path, kindle=options.kindle, kobo=options.kobo, page_direction=page_progression(edition, config.page_progression or None)
+            )
+            problems += found
+            written += [Written(item, "for e-readers, converted by calibre") for item in converted]
     if options.cache:
         manifest = Manifest(
             inputs,
@@ -294,6 +316,8 @@ def options_from(args) -> Options:
         epub_layout=args.layout if "epub" in outputs else None,
         jobs=args.jobs or os.cpu_count() or 1,
         cache=not args.no_cache,
+        kindle=getattr(args, "kindle", False),
+        kobo=getattr(args, "kobo", False),
     )
 
 
