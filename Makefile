@@ -33,6 +33,7 @@ test: setup
 
 bench: setup
 	$(PY) bench/bench.py
+	$(PY) bench/bench.py --scaling
 
 clean:
 	rm -rf build .pytest_cache

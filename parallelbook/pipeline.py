@@ -14,7 +14,8 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 
@@ -112,6 +113,7 @@ def cached_pandoc(cache: Cache, statistics: Statistics):
     return parse
 
 
+@lru_cache(maxsize=1)
 def _pandoc_version() -> str:
     import pypandoc
 
@@ -143,7 +145,9 @@ def inputs_fingerprint(book_dir: Path, out_dir: Path, options: Options, build_ti
     """A hash of everything a build reads: the book's files, the tool's code, templates and fonts."""
     book_dir = book_dir.resolve()
     skip = {out_dir.resolve(), (book_dir / "build").resolve()}
-    parts: list[str] = [__version__, repr(options), build_time.isoformat()]
+    # Everything that changes the outputs; not how many workers make them, nor whether the cache is used.
+    relevant = replace(options, jobs=1, cache=True)
+    parts: list[str] = [__version__, repr(relevant), build_time.isoformat()]
     folders = [book_dir / "source", book_dir / "translations", book_dir / "book.toml", book_dir / "templates", PACKAGE, TOOL_TEMPLATES]
     folders += [path for path in sorted(book_dir.iterdir()) if path.is_dir() and not path.name.startswith(".") and path not in folders]
     folders.append(PACKAGE.parent / "fonts")
