@@ -51,10 +51,18 @@ compounds.txt (ZWNJ compounds), ortho_verb_stems.txt (past/present stems),
 ortho_compound_heads.txt, ortho_compound_nospace.txt, ortho_h_consonantal.txt
 (words ending in a pronounced ه), ortho_rare_plural_stems.txt.
 
-``normalize(text, zwnj=False)`` applies the letter/digit/control/ZWNJ-cleanup
-corrections; ``zwnj=True`` additionally applies the autofix ZWNJ insertions
-(without the ئ -> ی change of FA-YEH-HAMZA, which only ``fix`` makes).
-``fix(text) == apply_fixes(t, lint(t))`` with ``t = normalize(text, zwnj=False)``.
+``normalize(text)`` is what the build applies to every Persian text run:
+every autofix correction above (punctuation and ائی -> ایی included), and,
+inside a word whose finding is not automatic, that word's letter-level
+normalisation; repeated until nothing changes (``corrections`` gives one pass,
+located, for the ``fix`` command).  ``fix(text) == normalize(text)``: what
+``fix`` writes into a file is what the build publishes anyway.
+``zwnj=False`` (book.toml ``[orthography] zwnj_fixes = false``, for a text
+that keeps its spelling) turns the word analysis off: no ZWNJ insertion, no
+ائی -> ایی, and no FA-ZWNJ-PREFIX/PLURAL/ENCLITIC/COMPARATIVE/COMPOUND/GUESS/
+SPACE or FA-YEH-HAMZA findings; letters, digits, controls, tatweel, stray
+ZWNJ and punctuation are still corrected.  ``skip`` (lint, corrections) takes
+ranges that are not prose, e.g. Markdown constructs the caller recognises.
 """
 
 from __future__ import annotations
@@ -65,7 +73,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Finding", "normalize", "lint", "apply_fixes", "fix", "CODES"]
+__all__ = ["Finding", "Correction", "normalize", "corrections", "splice", "lint", "apply_fixes", "fix", "CODES"]
 
 ZWNJ = "\u200c"
 ZWJ = "\u200d"
@@ -829,8 +837,11 @@ class _Edit:
     message: str
     replacement: str | None
     autofix: bool
-    norm_plain: str | None = None
-    norm_zwnj: str | None = None
+    applied: str | None = None  # what normalize() writes here (None: leave the text alone)
+
+    def __post_init__(self) -> None:
+        if self.applied is None and self.autofix:  # every automatic correction is applied
+            self.applied = self.replacement
 
     def finding(self) -> Finding:
         return Finding(self.start, self.end, self.code, self.severity, self.message,
@@ -838,10 +849,10 @@ class _Edit:
 
 
 _CHAR_KIND_CODE = (
-    ("arabic", "FA-ARABIC-LETTER", "Arabic letter form(s) (ي ى ك or presentation forms)"),
-    ("zwnj", "FA-ZWNJ-STRAY", "repeated or meaningless ZWNJ"),
-    ("tatweel", "FA-TATWEEL", "tatweel/kashida U+0640"),
-    ("invisible", "FA-INVISIBLE", "invisible control character"),
+    ("arabic", "FA-ARABIC-LETTER", "Arabic letter forms"),
+    ("zwnj", "FA-ZWNJ-STRAY", "a stray ZWNJ"),
+    ("tatweel", "FA-TATWEEL", "tatweel"),
+    ("invisible", "FA-INVISIBLE", "an invisible control character"),
 )
 
 
@@ -876,10 +887,13 @@ def _zwnj_message(a: _Analysis, fixed: str) -> str:
 
 
 class _Scanner:
-    def __init__(self, text: str, analyse: bool = True) -> None:
+    def __init__(self, text: str, words: bool = True, skip=()) -> None:
         self.text = text
-        self.analyse = analyse
+        self.words = words  # word analysis: ZWNJ insertions, ائی -> ایی, spaced compounds
         self.mask = _mask(text)
+        for a, b in skip:
+            for k in range(max(a, 0), min(b, len(text))):
+                self.mask[k] = 1
         self.edits: list[_Edit] = []
 
     # ---------------------------------------------------------------- utils
@@ -889,10 +903,9 @@ class _Scanner:
     def run(self) -> list[_Edit]:
         self._tokens()
         self._arabic_digits()
-        if self.analyse:
-            self._ascii_digits()
-            self._punctuation()
-            self._bidi()
+        self._ascii_digits()
+        self._punctuation()
+        self._bidi()
         self.edits.sort(key=lambda e: (e.start, e.end))
         kept: list[_Edit] = []
         last_end = -1
@@ -923,13 +936,13 @@ class _Scanner:
             has_marks = len(skel) != len(normed)
             cue = prev_skel if text[prev_end:s].strip(" \t") == "" and prev_end >= 0 else ""
             analysis = None
-            if self.analyse and skel and ZWJ not in skel:
+            if self.words and skel and ZWJ not in skel:
                 analysis = _analyze(skel, cue)
             infos.append([s, e, orig, normed, kinds, skel, has_marks, analysis])
             prev_skel, prev_end = skel, e
         # spaced compounds (suggestion) absorb the letter-only findings of both words
         absorbed: set[int] = set()
-        if self.analyse:
+        if self.words:
             d = _data()
             for i in range(len(infos) - 1):
                 s1, e1, o1, n1, k1, sk1, m1, a1 = infos[i]
@@ -950,7 +963,7 @@ class _Scanner:
                 self.edits.append(_Edit(
                     s1, e2, "FA-ZWNJ-SPACE", "suggestion",
                     f"a ZWNJ instead of the space is preferred in the compound «{rep}»",
-                    rep, False, n1 + gap + n2, n1 + gap + n2,
+                    rep, False, n1 + gap + n2,
                 ))
                 absorbed.update((i, i + 1))
         for i, (s, e, orig, normed, kinds, skel, has_marks, analysis) in enumerate(infos):
@@ -963,12 +976,10 @@ class _Scanner:
                     analysis = None
                 else:
                     msg = _zwnj_message(analysis, full) + _char_note(kinds)
-                    if analysis.code == "FA-YEH-HAMZA":
-                        nz = normed
-                    else:
-                        nz = zw if analysis.autofix else normed
+                    # a correction that is not automatic still gets its letters normalised
+                    applied = full if analysis.autofix else normed
                     self.edits.append(_Edit(s, e, analysis.code, analysis.severity, msg, full,
-                                            analysis.autofix, normed, nz))
+                                            analysis.autofix, applied))
                     continue
             if normed != orig:
                 for k, code, desc in _CHAR_KIND_CODE:
@@ -986,7 +997,7 @@ class _Scanner:
                 else:
                     cps = ", ".join(f"U+{ord(c):04X}" for c in orig if c in _INVISIBLES)
                     msg = f"invisible control character {cps}: remove it" + extra
-                self.edits.append(_Edit(s, e, code, "warning", msg, normed, True, normed, normed))
+                self.edits.append(_Edit(s, e, code, "warning", msg, normed, True, normed))
 
     def _spaced_compound(self, d: _Data, a: str, b: str) -> str | None:
         joined = a + ZWNJ + b
@@ -1011,7 +1022,7 @@ class _Scanner:
             rep = mo.group().translate(_AI_TO_FA)
             self.edits.append(_Edit(s, e, "FA-ARABIC-DIGIT", "warning",
                                     f"Arabic-Indic digits: write Persian digits «{rep}»",
-                                    rep, True, rep, rep))
+                                    rep, True, rep))
 
     def _nearest_letter(self, i: int, step: int) -> str | None:
         """Nearest letter on the same line going left (step=-1) or right (+1).
@@ -1117,25 +1128,25 @@ class _Scanner:
                 continue
             shown = fa_of.get(m, m)
             self.edits.append(_Edit(s, e, "FA-PUNCT-SPACE-BEFORE", "warning",
-                                    f"no space before «{shown}»", "", True))
+                                    f"space before «{shown}»: remove it", "", True))
         # missing space after ، ؛
         for mo in re.finditer(r"[،؛](?=[^\W\d_])", text):
             i = mo.start()
             if self.masked(i, i + 2):
                 continue
             self.edits.append(_Edit(i, i + 1, "FA-PUNCT-SPACE-AFTER", "warning",
-                                    f"missing space after «{text[i]}»", text[i] + " ", True))
+                                    f"missing space after «{text[i]}»: add one", text[i] + " ", True))
         # spaces inside « »
         for mo in re.finditer(r"«([ \t]+)(?=[^\s»])", text):
             s, e = mo.start(1), mo.end(1)
             if not self.masked(mo.start(), e + 1):
                 self.edits.append(_Edit(s, e, "FA-PUNCT-GUILLEMET-SPACE", "warning",
-                                        "no space after «", "", True))
+                                        "space after «: remove it", "", True))
         for mo in re.finditer(r"(?<=[^\s«])([ \t]+)»", text):
             s, e = mo.start(1), mo.end(1)
             if not self.masked(s - 1, mo.end()):
                 self.edits.append(_Edit(s, e, "FA-PUNCT-GUILLEMET-SPACE", "warning",
-                                        "no space before »", "", True))
+                                        "space before »: remove it", "", True))
         # straight double quotes around Persian text
         pos = 0
         for line in text.splitlines(keepends=True):
@@ -1180,25 +1191,64 @@ class _Scanner:
 # public API
 
 
-def normalize(text: str, *, zwnj: bool = True) -> str:
-    """Normalise Persian text without changing its meaning (see module docstring)."""
-    edits = _Scanner(text, analyse=zwnj).run()
+@dataclass(frozen=True)
+class Correction:
+    """One change ``normalize`` makes: replace ``text[start:end]`` by ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+_MAX_PASSES = 8
+
+
+def corrections(text: str, *, zwnj: bool = True, skip=()) -> list[Correction]:
+    """One pass of the changes ``normalize`` makes, sorted and disjoint.
+
+    That is every autofix finding of ``lint(text, zwnj=zwnj, skip=skip)``, and,
+    inside a word whose finding is not automatic, its letter-level normalisation.
+    """
+    out = []
+    for e in _Scanner(text, words=zwnj, skip=skip).run():
+        if e.applied is not None and e.applied != text[e.start:e.end]:
+            out.append(Correction(e.start, e.end, e.applied))
+    return out
+
+
+def splice(text: str, changes) -> str:
+    """Apply sorted, disjoint corrections to ``text``."""
     out = []
     pos = 0
-    for e in edits:
-        rep = e.norm_zwnj if zwnj else e.norm_plain
-        if rep is None:
-            continue
-        out.append(text[pos:e.start])
-        out.append(rep)
-        pos = e.end
+    for c in changes:
+        out.append(text[pos:c.start])
+        out.append(c.replacement)
+        pos = c.end
     out.append(text[pos:])
     return "".join(out)
 
 
-def lint(text: str) -> list[Finding]:
-    """Report orthography problems in Persian running text, sorted by start."""
-    return [e.finding() for e in _Scanner(text, analyse=True).run()]
+def normalize(text: str, *, zwnj: bool = True) -> str:
+    """Every automatic correction, repeated until nothing changes (see the module docstring).
+
+    ``zwnj=False`` leaves the spelling alone: no ZWNJ insertion and no ائی -> ایی.
+    """
+    for _ in range(_MAX_PASSES):
+        changes = corrections(text, zwnj=zwnj)
+        if not changes:
+            break
+        text = splice(text, changes)
+    return text
+
+
+def lint(text: str, *, zwnj: bool = True, skip=()) -> list[Finding]:
+    """Report orthography problems in Persian running text, sorted by start.
+
+    ``zwnj=False``: no word analysis (the ZWNJ and ائی findings), as for a text
+    that keeps its spelling.  ``skip``: (start, end) ranges that are not prose
+    (they are treated like code: never reported, and never context for a rule).
+    """
+    return [e.finding() for e in _Scanner(text, words=zwnj, skip=skip).run()]
 
 
 def apply_fixes(text: str, findings) -> str:
@@ -1218,6 +1268,8 @@ def apply_fixes(text: str, findings) -> str:
 
 
 def fix(text: str) -> str:
-    """Letter-level normalisation plus every autofix correction; idempotent."""
-    t = normalize(text, zwnj=False)
-    return apply_fixes(t, lint(t))
+    """Every autofix correction (and the letter normalisation inside other findings); idempotent.
+
+    The same as ``normalize(text)``: what ``fix`` writes is what the build prints.
+    """
+    return normalize(text, zwnj=True)

@@ -265,6 +265,28 @@ class LayoutError(Exception):
     """The two streams of a facing book did not lay out alike (a bug, never the user's input)."""
 
 
+def check_streams_alike(source: dict[str, tuple[int, float]], target: dict[str, tuple[int, float]]) -> None:
+    """Every anchor at the same page and height in both facing streams, or LayoutError.
+
+    The streams are built to lay out identically; this proves it on every
+    build, so a spread can never drift out of step unnoticed.
+    """
+    for name, (page, y) in source.items():
+        other = target.get(name)
+        if other is None or other[0] != page or abs(other[1] - y) > 0.01:
+            raise LayoutError(f"facing streams differ at #{name}: source page {page + 1} at {y:.2f}, translation {other}")
+    if set(source) != set(target):
+        raise LayoutError(f"facing streams differ in anchors: {sorted(set(source) ^ set(target))[:5]}")
+
+
+def _anchor_places(document) -> dict[str, tuple[int, float]]:
+    places: dict[str, tuple[int, float]] = {}
+    for number, page in enumerate(document.pages):
+        for name, (_x1, y, *_rest) in page.anchors.items():
+            places.setdefault(name, (number, y))
+    return places
+
+
 def _render_part(edition, fonts, env, settings, part, guard):
     import weasyprint
 
@@ -292,6 +314,7 @@ def lay_out(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings) -> L
                     f"facing streams differ: {len(source.pages)} source pages, {len(target.pages)} translation pages, "
                     f"{len(title.pages)} title pages"
                 )
+            check_streams_alike(_anchor_places(source), _anchor_places(target))
             documents = (title, source, target)
             pages = tuple(title.pages) + tuple(page for spread in zip(source.pages, target.pages) for page in spread)
     finally:

@@ -33,6 +33,7 @@ from .pdf import (
     LogCollector,
     Part,
     PdfSettings,
+    check_streams_alike,
     RenderedPdf,
     side_style,
     document_html,
@@ -165,6 +166,9 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
         chapter_parts = [Part("book", chapters=(chapter.number,), contents=False, folios=False, symmetric=True) for chapter in chapters]
     chapter_results = runner.run([document_html(edition, fonts, env, settings, part) for part in chapter_parts])
     chapter_indexes = [index_piece(result.data) for result in chapter_results]
+    if facing:
+        for source_index, target_index in zip(chapter_indexes[::2], chapter_indexes[1::2]):
+            check_streams_alike(_places(source_index), _places(target_index))
 
     # 2. The front matter, whose contents need the chapters' pages, which need its length.
     front_pages = 3 if facing else 2
@@ -178,6 +182,8 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
             front_parts = [Part("book", chapters=(), contents=True, folios=False, symmetric=True, toc_pages=toc_pages)]
         front_results = runner.run([document_html(edition, fonts, env, settings, part) for part in front_parts])
         laid_front = front_results[0].pages + (2 * front_results[1].pages if facing else 0)
+        if facing:
+            check_streams_alike(*(_places(index_piece(result.data)) for result in front_results[1:]))
         if laid_front == front_pages:
             break
         front_pages = laid_front
@@ -218,6 +224,10 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
             if _LINK_NOTICE not in message and not any(url in message for url in result.refused)
         ]
     return RenderedPdf(data, len(placements), _page_numbers(chapter_indexes, chapter_starts, facing), tuple(problems))
+
+
+def _places(index) -> dict[str, tuple[int, float]]:
+    return {name: (page, top) for name, (page, _left, top) in index.destinations.items()}
 
 
 def _stream_sides(settings: PdfSettings):

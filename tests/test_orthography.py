@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from parallelbook.orthography import CODES, Finding, apply_fixes, fix, lint, normalize
+from parallelbook.orthography import CODES, Correction, Finding, apply_fixes, corrections, fix, lint, normalize
 
 ZWNJ = "\u200c"
 FIXTURES = Path(__file__).parent / "fixtures" / "orthography"
@@ -555,9 +555,44 @@ def test_normalize_zwnj_option():
     # non-autofix corrections are not applied by normalize
     assert normalize("پیشرفتهای") == "پیشرفتهای"
     assert normalize("بزرگترین") == "بزرگترین"
-    # FA-YEH-HAMZA is a fix() correction, not a normalisation
-    assert normalize("بهسزائى") == zw("به+سزائی")
-    assert fix("بهسزائى") == zw("به+سزایی")
+    # the build makes every correction fix makes (FA-YEH-HAMZA too) ...
+    assert normalize("بهسزائى") == zw("به+سزایی") == fix("بهسزائى")
+    # ... except the spelling ones (ZWNJ, ائی -> ایی) when the book keeps its spelling
+    assert normalize("بهسزائى", zwnj=False) == "بهسزائی"
+    assert normalize("آمريکائي", zwnj=False) == "آمریکائی"
+
+
+def test_normalize_makes_every_correction_fix_makes():
+    # the build (normalize) and the fix command publish the same text
+    text = "سلام , دنیا« متن » آمريکائي مىباشد؛چرا ?"
+    assert normalize(text) == fix(text) == zw("سلام، دنیا«متن» آمریکایی می+باشد؛ چرا؟")
+    # without the spelling corrections: punctuation and letters still, no ZWNJ, no ائی -> ایی
+    assert normalize(text, zwnj=False) == "سلام، دنیا«متن» آمریکائی میباشد؛ چرا؟"
+    # a correction that is not automatic still gets its letters normalised
+    assert normalize("بياختيار") == "بیاختیار"
+    assert [f.autofix for f in lint("بياختيار")] == [False]
+
+
+def test_lint_without_word_analysis_reports_letters_only():
+    (f,) = lint("مىباشد", zwnj=False)
+    assert (f.code, f.replacement, f.autofix) == ("FA-ARABIC-LETTER", "میباشد", True)
+    assert lint("سلاحهای", zwnj=False) == [] and lint("آمریکائی", zwnj=False) == []
+    assert [f.code for f in lint("سلام , دنیا\u202e", zwnj=False)] == [
+        "FA-PUNCT-SPACE-BEFORE", "FA-PUNCT-LATIN", "FA-BIDI-OVERRIDE"]
+
+
+def test_corrections_are_one_located_pass():
+    assert corrections("متن سلاحهاى") == [Correction(4, 11, zw("سلاح+های"))]
+    assert corrections("متن سلاحهاى", zwnj=False) == [Correction(4, 11, "سلاحهای")]
+    assert corrections(CLEAN) == []
+
+
+def test_skip_ranges_are_neither_reported_nor_context():
+    text = "كتاب مىباشد"
+    assert [(f.start, f.code) for f in lint(text, skip=[(0, 4)])] == [(5, "FA-ZWNJ-PREFIX")]
+    assert corrections(text, skip=[(5, 11)]) == [Correction(0, 4, "کتاب")]
+    # a Persian word in a skipped range does not make its neighbour Persian punctuation
+    assert only("سلام, دنیا", "FA-PUNCT-LATIN") and lint("سلام, دنیا", skip=[(0, 4)]) == []
 
 
 def test_normalize_removes_no_ascii_and_keeps_crlf():
@@ -648,12 +683,17 @@ if given is not None:
     @settings(max_examples=300, deadline=None, database=None)
     @given(st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join))
     def test_property_normalize_idempotent_and_ascii_preserving(text):
+        # the only ASCII normalize changes: Latin , ; ? and the spaces around punctuation
+        def kept(s):
+            return [c for c in s if ord(c) < 128 and c not in ",;? \t"]
+
         out = normalize(text)
         assert normalize(out) == out
-        assert [c for c in out if ord(c) < 128] == [c for c in text if ord(c) < 128]
+        assert kept(out) == kept(text)
+        assert out == fix(text)
         plain = normalize(text, zwnj=False)
         assert normalize(plain, zwnj=False) == plain
-        assert [c for c in plain if ord(c) < 128] == [c for c in text if ord(c) < 128]
+        assert kept(plain) == kept(text)
 
     @settings(max_examples=300, deadline=None, database=None)
     @given(st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join))
