@@ -185,7 +185,8 @@ def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime) -> tupl
 
 
 def normalised_block(block: m.Block, lang: str, config: BookConfig) -> m.Block:
-    """The block as published: Persian text normalised (letters, digits, ZWNJ)."""
+    """The block as published: Persian text normalised as `fix` would write it (letters, digits,
+    ZWNJ, punctuation; see orthography.normalize), unless the book keeps its own ZWNJ spelling."""
     if lang.split("-")[0] != "fa":
         return block
     return map_block(block, lambda text: normalize(text, zwnj=config.zwnj_fixes))

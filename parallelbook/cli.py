@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     for name, (_target, help_text) in COMMANDS.items():
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--book", type=Path, default=Path("."), help="the book folder (default: the current folder)")
-        sub.add_argument("--lang", default=None, help="only this translation language (default: every one)")
+        if name not in ("lint", "fix"):  # these read the Persian files, whatever the translation
+            sub.add_argument("--lang", default=None, help="only this translation language (default: every one)")
         if name in ("all", "pdf", "epub", "watch", "review", "export"):
             sub.add_argument("--out", type=Path, default=None, help="output folder (default: BOOK/build)")
         if name in ("all", "pdf", "epub", "watch"):
@@ -93,11 +94,27 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; no output was changed", file=sys.stderr)
         return 130
-    except Exception:  # a bug: say so in one line, keep the details in a file
-        handle, path = tempfile.mkstemp(prefix="parallelbook-crash-", suffix=".txt")
-        with os.fdopen(handle, "w") as report:
-            traceback.print_exc(file=report)
-        print(f"internal error: this is a bug in parallelbook; the traceback is in {path}", file=sys.stderr)
-        return EXIT_INTERNAL
+    except Exception as exc:  # a bug: say so in one line, keep the details in a file
+        return report_internal_error(exc, argv)
     print_outcome(outcome)
     return outcome.exit_code
+
+
+def report_internal_error(exc: BaseException, argv: list[str]) -> int:
+    """One line on stderr naming the error and the file that holds the whole traceback."""
+    summary = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+    if len(summary) > 200:
+        summary = summary[:199] + "…"
+    details = "".join(traceback.format_exception(exc))
+    try:
+        from . import __version__
+
+        handle, path = tempfile.mkstemp(prefix="parallelbook-crash-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as report:
+            report.write(f"parallelbook {__version__}, Python {sys.version.split()[0]}\nargv: {argv!r}\n\n{details}")
+    except OSError as write_error:  # nowhere to keep it: then, and only then, it goes to the screen
+        print(f"internal error ({summary}): this is a bug in parallelbook; the traceback could not be written "
+              f"to a file ({write_error.strerror or write_error}), so here it is:\n{details}", file=sys.stderr, end="")
+        return EXIT_INTERNAL
+    print(f"internal error ({summary}): this is a bug in parallelbook; the traceback is in {path}", file=sys.stderr)
+    return EXIT_INTERNAL
