@@ -257,3 +257,20 @@ def test_tagged_pdf_has_structure_language_and_each_side_in_logical_order(tmp_pa
         ratio = difflib.SequenceMatcher(None, expected, _comparable(found[role]), autojunk=False).ratio()
         print(f"\n{role}: similarity {ratio:.4f}")
         assert ratio >= 0.98, (role, ratio)
+
+
+def test_facing_notes_sit_at_the_foot_of_their_own_language_page():
+    laid = lay_out_book(FIXTURES / "books" / "epub-features", layout="facing")
+    for document, role in ((laid.documents[1], "s"), (laid.documents[2], "t")):
+        at_foot, in_text = set(), set()
+        for page in document.pages:
+            for box in _walk(page._page_box):
+                element = getattr(box, "element", None)
+                if element is None or box.element_tag != "div" or "note" not in (element.get("class") or "").split():
+                    continue
+                if box.style["visibility"] == "hidden":
+                    continue
+                inside_area = any(type(b).__name__ == "FootnoteAreaBox" and box in list(_walk(b)) for b in page._page_box.children)
+                (at_foot if inside_area else in_text).add(element.get("id"))
+        assert at_foot and not in_text, (role, in_text)
+        assert all(f"-{role}-note-" in note for note in at_foot), "a page shows only its own language's notes"
