@@ -14,10 +14,11 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
+    DecodedStreamObject,
     Destination,
     DictionaryObject,
     Fit,
@@ -34,7 +35,7 @@ class Placement:
     piece: int
     page: int
     shift: float  # horizontal offset in points, to the binding side of its spread
-    folio: int | None  # page of the folio overlay to lay over it
+    folio: tuple[int, int] | None  # (folio document, page) to lay over it
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def index_piece(data: bytes) -> PieceIndex:
 
 def assemble(
     pieces: list[bytes],
-    folios: bytes | None,
+    folios: list[bytes],
     placements: list[Placement],
     *,
     metadata: dict[str, str],
@@ -77,21 +78,30 @@ def assemble(
     """The book's PDF from its pieces, in the order and places given."""
     readers = [PdfReader(io.BytesIO(data)) for data in pieces]
     indexes = [index_piece(data) for data in pieces]
-    folio_reader = PdfReader(io.BytesIO(folios)) if folios else None
+    folio_readers = [PdfReader(io.BytesIO(data)) for data in folios]
     writer = PdfWriter()
     where: dict[tuple[int, int], tuple[int, float]] = {}  # (piece, page) -> (book page, shift)
     for number, placement in enumerate(placements):
         page = writer.add_page(readers[placement.piece].pages[placement.page])
+        # Shifting and overlaying by wrapping the content streams, not by rewriting them:
+        # pypdf's own transformation parses every operator of every page.
+        before, after = b"q\n", b"\nQ\n"
         if placement.shift:
-            page.add_transformation(Transformation().translate(tx=placement.shift, ty=0))
+            before = b"q 1 0 0 1 %.4f 0 cm\n" % placement.shift
             for annotation in page.get("/Annots", []) or []:
                 annotation = annotation.get_object()
                 x1, y1, x2, y2 = (float(v) for v in annotation["/Rect"])
                 annotation[NameObject("/Rect")] = ArrayObject(
                     [_number(x1 + placement.shift), _number(y1), _number(x2 + placement.shift), _number(y2)]
                 )
-        if folio_reader is not None and placement.folio is not None:
-            page.merge_page(folio_reader.pages[placement.folio])
+        if placement.folio is not None:
+            document, folio_page = placement.folio
+            name = f"/Folio{number}"
+            _resources(page).setdefault(NameObject("/XObject"), DictionaryObject())[NameObject(name)] = _form(
+                writer, folio_readers[document].pages[folio_page]
+            )
+            after += name.encode("ascii") + b" Do\n"
+        _wrap_contents(writer, page, before, after)
         where[(placement.piece, placement.page)] = (number, placement.shift)
 
     # Named destinations: every anchor of every piece, at its place in the book.
@@ -126,6 +136,49 @@ def assemble(
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def _stream(writer: PdfWriter, data: bytes, entries: dict | None = None):
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    for key, value in (entries or {}).items():
+        stream[NameObject(key)] = value
+    return writer._add_object(stream)
+
+
+def _wrap_contents(writer: PdfWriter, page, before: bytes, after: bytes) -> None:
+    """The page's content between `before` and `after`, without decoding it."""
+    contents = page.get("/Contents")
+    if contents is None:
+        existing: list = []
+    else:
+        resolved = contents.get_object()
+        existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
+    page[NameObject("/Contents")] = ArrayObject([_stream(writer, before), *existing, _stream(writer, after)])
+
+
+def _resources(page) -> DictionaryObject:
+    """The page's own resource dictionary (copied when pages share one)."""
+    resources = DictionaryObject(page["/Resources"].get_object())
+    xobjects = resources.get("/XObject")
+    if xobjects is not None:
+        resources[NameObject("/XObject")] = DictionaryObject(xobjects.get_object())
+    page[NameObject("/Resources")] = resources
+    return resources
+
+
+def _form(writer: PdfWriter, source_page):
+    """A page of another PDF as a form XObject of this one."""
+    return _stream(
+        writer,
+        source_page.get_contents().get_data() if source_page.get_contents() is not None else b"",
+        {
+            "/Type": NameObject("/XObject"),
+            "/Subtype": NameObject("/Form"),
+            "/BBox": ArrayObject([_number(float(v)) for v in source_page.mediabox]),
+            "/Resources": source_page["/Resources"].clone(writer),
+        },
+    )
 
 
 def _number(value: float) -> FloatObject:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import model as m
 
@@ -28,6 +29,7 @@ class Isolated:
     children: tuple
 
 
+@lru_cache(maxsize=4096)
 def char_direction(ch: str) -> str:
     kind = unicodedata.bidirectional(ch)
     if kind == "L":
@@ -69,6 +71,8 @@ def _chunks(text: str) -> list[m.Text]:
 def isolate_runs(inlines: tuple, base: str) -> tuple:
     """The inlines with every multi-part run of the opposite direction wrapped in Isolated."""
     opposite = "L" if base == "rtl" else "R"
+    if not any(char_direction(ch) == opposite for ch in set(_all_text(inlines))):
+        return tuple(inlines)  # nothing of the other direction: the common case, kept cheap
     atoms: list = []
     for inline in inlines:
         atoms.extend(_chunks(inline.text) if isinstance(inline, m.Text) else [inline])
@@ -109,6 +113,16 @@ def isolate_runs(inlines: tuple, base: str) -> tuple:
             result.append(run[0])
         index = end + 1
     return _merge(result)
+
+
+def _all_text(inlines) -> str:
+    parts = []
+    for inline in inlines:
+        if isinstance(inline, (m.Text, m.Code)):
+            parts.append(inline.text)
+        elif isinstance(inline, (m.Styled, m.Quoted, m.Link)):
+            parts.append(_all_text(inline.children))
+    return "".join(parts)
 
 
 def _unclosed(atoms) -> str | None:

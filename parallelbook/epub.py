@@ -171,6 +171,7 @@ def render_epub(
     page_numbers: dict[str, int] | None = None,
     page_direction: str | None = None,
     page_source: str | None = None,
+    cache=None,
 ) -> tuple[bytes, list[Problem]]:
     """The EPUB archive's bytes and any problems met while rendering.
 
@@ -269,7 +270,7 @@ def render_epub(
     # Subset the faces to what the book's XHTML actually contains.
     used = "".join(data.decode("utf-8") for name, data in files.items() if name.endswith(".xhtml"))
     for role, filename in FONT_FILES.items():
-        files[f"EPUB/fonts/{filename}"] = subset(fonts.face(role).path, used)
+        files[f"EPUB/fonts/{filename}"] = subset(fonts.face(role).path, used, cache)
     for licence in licences:
         files[f"EPUB/{licence['href']}"] = licence["text"].encode("utf-8")
     for path, href in images.items():

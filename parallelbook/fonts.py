@@ -140,8 +140,23 @@ def coverage_problems(texts: list[tuple[Location, str, bool]], fonts: FontSet) -
     return problems
 
 
-def subset(path: Path, text: str) -> bytes:
-    """The face cut down to the characters used, layout features and ZWNJ/ZWJ kept."""
+def subset(path: Path, text: str, cache=None) -> bytes:
+    """The face cut down to the characters used, layout features and ZWNJ/ZWJ kept.
+
+    With a cache (cache.Cache), a face already cut to the same characters is reused.
+    """
+    if cache is not None:
+        import fontTools
+
+        from .cache import digest
+
+        key = digest("subset", fontTools.version, path.read_bytes(), "".join(sorted(set(text))))
+        found = cache.get("fonts", key)
+        if found is not None:
+            return found[0]
+        data = subset(path, text)
+        cache.put("fonts", key, data, {"font": path.name})
+        return data
     from fontTools import subset as ftsubset
     from fontTools.ttLib import TTFont
 

@@ -22,7 +22,7 @@ from .fonts import FontSet
 from .html import lang_attrs, localized_number
 from .problems import Location, Problem, warning
 from .templating import TOOL_TEMPLATES, render
-from .views import chapter_view, credits, image_locator
+from .views import chapter_outline, chapter_view, credits, image_locator
 
 PAPER = {"A4": "A4", "A5": "A5", "Letter": "letter"}
 LAYOUTS = ("columns", "facing", "stacked")
@@ -109,16 +109,16 @@ def side_style(lang: str, direction: str, fonts: FontSet, geometry: Geometry) ->
     }
 
 
-def toc_entries(chapters) -> list[dict]:
+def toc_entries(outlines) -> list[dict]:
     """Table of contents: every chapter (by its title when it has no heading) and its headings to level 2."""
     entries = []
-    for chapter in chapters:
+    for chapter in outlines:
         if not chapter.titled_by_heading:
             entries.append({"anchor": chapter.anchor, "level": 1, "source": chapter.titles[0], "target": chapter.titles[1]})
-        for row in chapter.rows:
-            if row.heading and row.heading.level <= 2:
-                level = row.heading.level + (0 if chapter.titled_by_heading else 1)
-                entries.append({"anchor": row.anchor, "level": level, "source": row.heading.source, "target": row.heading.target})
+        for anchor, heading in chapter.headings:
+            if heading.level <= 2:
+                level = heading.level + (0 if chapter.titled_by_heading else 1)
+                entries.append({"anchor": anchor, "level": level, "source": heading.source, "target": heading.target})
     return entries
 
 
@@ -143,13 +143,15 @@ def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings
     source = side_style(edition.source_lang, source_dir, fonts, geometry)
     target = side_style(edition.target_lang, target_dir, fonts, geometry)
     faces = [{"family": f.family, "weight": f.weight, "style": f.style, "url": f.path.as_uri()} for f in fonts.faces]
-    chapters = [chapter_view(chapter, xhtml=False, image_url=image_url) for chapter in edition.chapters]
-    toc = toc_entries(chapters)
+    toc = toc_entries([chapter_outline(chapter) for chapter in edition.chapters]) if part.contents else []
     if part.toc_pages is not None:
         labels = {anchor: (source_label, target_label) for anchor, source_label, target_label in part.toc_pages}
         toc = [{**entry, "pages": labels[entry["anchor"]]} for entry in toc]
-    if part.chapters is not None:
-        chapters = [chapter for chapter, model in zip(chapters, edition.chapters) if model.number in part.chapters]
+    chapters = [
+        chapter_view(chapter, xhtml=False, image_url=image_url)
+        for chapter in edition.chapters
+        if part.chapters is None or chapter.number in part.chapters
+    ]
     css = render(
         env,
         "pdf/book.css.j2",

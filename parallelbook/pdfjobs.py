@@ -44,7 +44,7 @@ from .pdf import (
 )
 from .problems import Location, Problem, warning
 from .templating import TOOL_TEMPLATES
-from .views import chapter_view
+from .views import chapter_outline
 
 MILLIMETRE = 72 / 25.4
 _FILE_URL = re.compile(r"file://[^\"')\s]+")
@@ -57,6 +57,10 @@ class PieceResult:
     pages: int
     messages: tuple[str, ...]
     refused: tuple[str, ...]
+
+
+def _warm_up() -> None:
+    import weasyprint  # noqa: F401  (a second or two that the first piece no longer waits for)
 
 
 def lay_out_piece(html: str, base_url: str, allowed: tuple[str, ...]) -> PieceResult:
@@ -87,6 +91,18 @@ class PieceRunner:
     laid_out: int = 0
     reused: int = 0
     _file_hashes: dict[str, str] = field(default_factory=dict)
+    _pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> "PieceRunner":
+        """Start the workers now, so that they import WeasyPrint while the book is being read."""
+        if self.jobs > 1 and self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_warm_up)
+        return self
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def key(self, html: str) -> str:
         import weasyprint
@@ -118,12 +134,14 @@ class PieceRunner:
         bar = self.progress("laying out", len(missing)) if self.progress and missing else None
         done: dict[int, PieceResult] = {}
         if len(missing) > 1 and self.jobs > 1:
-            with ProcessPoolExecutor(max_workers=min(self.jobs, len(missing))) as pool:
-                futures = {pool.submit(lay_out_piece, documents[i], self.base_url, self.allowed): i for i in missing}
-                for future in as_completed(futures):
-                    done[futures[future]] = future.result()
-                    if bar:
-                        bar.update(1)
+            self.start()
+            # The longest first, so that no worker is left with a long piece at the end.
+            ordered = sorted(missing, key=lambda i: -len(documents[i]))
+            futures = {self._pool.submit(lay_out_piece, documents[i], self.base_url, self.allowed): i for i in ordered}
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                if bar:
+                    bar.update(1)
         else:
             for i in missing:
                 done[i] = lay_out_piece(documents[i], self.base_url, self.allowed)
@@ -154,7 +172,7 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
     source_style = side_style(edition.source_lang, edition.directions[0], fonts, geometry)
     target_style = side_style(edition.target_lang, edition.directions[1], fonts, geometry)
     chapters = edition.chapters
-    views = [chapter_view(chapter, xhtml=False, image_url=lambda image: "") for chapter in chapters]
+    views = [chapter_outline(chapter) for chapter in chapters]
 
     # 1. Every chapter, laid out where it does not matter where it falls.
     if facing:
@@ -191,13 +209,13 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
     # 3. Where every page goes, and what its margins say.
     pieces = [result.data for result in front_results + chapter_results]
     placements, folios = _plan(edition, settings, views, front_results, chapter_results, source_style, target_style)
-    folio_results = runner.run([folio_html(edition, fonts, env, settings, folios)])
+    folio_results = runner.run([folio_html(edition, fonts, env, settings, group) for group in folios])
 
     # 4. One PDF.
     meta = edition.metadata
     data = assemble(
         pieces,
-        folio_results[0].data,
+        [result.data for result in folio_results],
         placements,
         metadata={
             "/Title": f"{meta.titles[edition.source_lang]} / {meta.titles[edition.target_lang]}",
@@ -280,7 +298,10 @@ def _plan(edition, settings, views, front_results, chapter_results, source_style
     facing = settings.layout == "facing"
     geometry = GEOMETRY[settings.paper]
     placements: list[Placement] = []
-    folios: list[Folio] = []
+    folios: list[list[Folio]] = []  # one folio document per group of pages, laid out in parallel
+
+    def group() -> None:
+        folios.append([])
 
     def add(piece: int, page: int, role: str, titles: tuple[str, str], blank: bool = False):
         number = len(placements) + 1
@@ -290,14 +311,15 @@ def _plan(edition, settings, views, front_results, chapter_results, source_style
         else:
             offset = (geometry.outer - geometry.inner) / 2 * MILLIMETRE
             shift = offset if side == "left" else -offset
-        placements.append(Placement(piece, page, round(shift, 4), None if blank else len(folios)))
+        placements.append(Placement(piece, page, round(shift, 4), None if blank else (len(folios) - 1, len(folios[-1]))))
         if not blank:
             numbers = (number_label(number, source_style["counter"]), number_label(number, target_style["counter"]))
-            folios.append(Folio(f"{side}-{role}", titles, numbers))
+            folios[-1].append(Folio(f"{side}-{role}", titles, numbers))
 
     no_titles = ("", "")
     if facing:
         title, toc_source, toc_target = front_results
+        group()
         for page in range(title.pages):
             add(0, page, "both", no_titles, blank=True)
         for page in range(toc_source.pages):
@@ -305,19 +327,22 @@ def _plan(edition, settings, views, front_results, chapter_results, source_style
             add(2, page, "target", no_titles)
         base = 3
         for number, view in enumerate(views):
+            group()
             source, target = chapter_results[2 * number], chapter_results[2 * number + 1]
             for page in range(source.pages):
                 add(base + 2 * number, page, "source", view.titles)
                 add(base + 2 * number + 1, page, "target", view.titles)
     else:
         front = front_results[0]
+        group()
         add(0, 0, "both", no_titles, blank=True)  # the title page
         for page in range(1, front.pages):
             add(0, page, "both", no_titles)
         for number, (view, result) in enumerate(zip(views, chapter_results)):
+            group()
             for page in range(result.pages):
                 add(1 + number, page, "both", view.titles)
-    return placements, folios
+    return placements, [group for group in folios if group]
 
 
 def _pdf_date(iso: str) -> str:

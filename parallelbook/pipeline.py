@@ -91,26 +91,70 @@ def font_problems(book: Book, fonts) -> list[Problem]:
     return coverage_problems(texts, fonts)
 
 
-def cached_pandoc(cache: Cache, statistics: Statistics):
-    """pandoc's reading of a file, from the cache when the same text was read before."""
-    from .markdown import PANDOC_FORMAT, pandoc_json
+class CachedPandoc:
+    """pandoc's reading of a file, from the cache when the same text was read before.
 
-    def parse(text: str) -> dict:
-        key = digest("pandoc", _pandoc_version(), PANDOC_FORMAT, text)
-        cached = cache.get("pandoc", key)
-        if cached is not None:
-            try:
-                document = json.loads(cached[0])
-                statistics.files_read_from_cache += 1
-                return document
-            except ValueError:
-                pass
-        statistics.pandoc_runs += 1
+    `prefetch` reads every file of a book that the cache lacks, several at a
+    time (pandoc runs in its own process, so threads suffice).
+    """
+
+    def __init__(self, cache: Cache, statistics: Statistics):
+        self.cache = cache
+        self.statistics = statistics
+        self.read: dict[str, dict] = {}
+
+    def _key(self, text: str) -> str:
+        from .markdown import PANDOC_FORMAT
+
+        return digest("pandoc", _pandoc_version(), PANDOC_FORMAT, text)
+
+    def _from_cache(self, text: str) -> dict | None:
+        cached = self.cache.get("pandoc", self._key(text))
+        if cached is None:
+            return None
+        try:
+            return json.loads(cached[0])
+        except ValueError:
+            return None
+
+    def _run(self, text: str) -> dict:
+        from .markdown import pandoc_json
+
         document = pandoc_json(text)
-        cache.put("pandoc", key, json.dumps(document, ensure_ascii=False).encode("utf-8"), {})
+        self.cache.put("pandoc", self._key(text), json.dumps(document, ensure_ascii=False).encode("utf-8"), {})
         return document
 
-    return parse
+    def prefetch(self, book_dir: Path, jobs: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from .files import read_book_folder
+
+        try:
+            _config, chapters, _problems = read_book_folder(book_dir.resolve())
+        except BookError:
+            return  # load_book reports it
+        texts = {f.text for chapter in chapters for f in (chapter.source, *chapter.translations.values()) if f.text.strip()}
+        missing = [text for text in texts if text not in self.read and self._from_cache(text) is None]
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            for text, document in zip(missing, pool.map(self._run, missing)):
+                self.read[text] = document
+        self.statistics.pandoc_runs += len(missing)
+
+    def __call__(self, text: str) -> dict:
+        if text in self.read:
+            return self.read[text]
+        document = self._from_cache(text)
+        if document is not None:
+            self.statistics.files_read_from_cache += 1
+        else:
+            self.statistics.pandoc_runs += 1
+            document = self._run(text)
+        self.read[text] = document
+        return document
+
+
+def cached_pandoc(cache: Cache, statistics: Statistics) -> CachedPandoc:
+    return CachedPandoc(cache, statistics)
 
 
 @lru_cache(maxsize=1)
@@ -202,9 +246,7 @@ class Manifest:
 
 
 def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime, progress=None) -> BuildResult:
-    from .epub import render_epub
-    from .pdf import PdfSettings, render_pdf
-    from .pdfjobs import PieceRunner, render_pdf_in_pieces
+    from .pdfjobs import PieceRunner
 
     statistics = Statistics()
     cache = Cache(out_dir / ".cache" if options.cache else None)
@@ -219,8 +261,24 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
         )
         return BuildResult(written, remembered, statistics, up_to_date=True)
 
+    runner = PieceRunner(cache=cache, jobs=options.jobs, base_url=book_dir.resolve().as_uri() + "/", allowed=(), progress=progress)
+    if "pdf" in options.outputs or "epub" in options.outputs:
+        runner.start()  # the workers start up while pandoc reads the book
+    try:
+        return _build(book_dir, out_dir, options, build_time, cache, statistics, inputs, manifest_path, runner)
+    finally:
+        runner.close()
+
+
+def _build(book_dir, out_dir, options, build_time, cache, statistics, inputs, manifest_path, runner) -> BuildResult:
+    from .epub import render_epub
+    from .pdf import PdfSettings, render_pdf
+    from .pdfjobs import render_pdf_in_pieces
+
     started = time.monotonic()
-    book = load_book(book_dir, build_time=build_time, parse=cached_pandoc(cache, statistics))
+    parse = cached_pandoc(cache, statistics)
+    parse.prefetch(book_dir, options.jobs)
+    book = load_book(book_dir, build_time=build_time, parse=parse)
     statistics.stages.append(("read", time.monotonic() - started))
     config = book.config
     fonts = font_set(config.fonts)
@@ -228,13 +286,7 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
     problems: list[Problem] = list(book.warnings) + font_problems(book, fonts)
     rendered: list[tuple[Path, bytes, str]] = []
     epubs: list[tuple[Path, object]] = []  # (path, edition), for the e-reader conversions
-    runner = PieceRunner(
-        cache=cache,
-        jobs=options.jobs,
-        base_url=book.folder.as_uri() + "/",
-        allowed=tuple(str(p) for p in [book.folder, TOOL_TEMPLATES, *(face.path.parent for face in fonts.faces)]),
-        progress=progress,
-    )
+    runner.allowed = tuple(str(p) for p in [book.folder, TOOL_TEMPLATES, *(face.path.parent for face in fonts.faces)])
     for edition in book.edition(options.language):
         stem = f"{edition.slug}.{edition.source_lang}-{edition.target_lang}"
         # The EPUB's page-list points at the printed pages, so the PDF is laid out for it too.
@@ -265,6 +317,7 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
                 page_numbers=pdf.page_numbers,
                 page_direction=config.page_progression or None,
                 page_source=f"{stem}.pdf",
+                cache=cache,
             )
             problems += found
             rendered.append((out_dir / f"{stem}.epub", data, f"EPUB 3, {layout} layout"))

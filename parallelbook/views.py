@@ -77,6 +77,36 @@ def image_locator(edition: m.Edition) -> Callable[[m.Image], Path | None]:
     return locate
 
 
+@dataclass(frozen=True)
+class ChapterOutline:
+    """A chapter's titles and headings without its text: what contents and running heads need."""
+
+    anchor: str
+    titles: tuple[str, str]  # source, target
+    titled_by_heading: bool
+    headings: tuple[tuple[str, HeadingView], ...]  # (pair anchor, heading)
+
+
+def _heading_view(pair: m.Pair) -> HeadingView | None:
+    heading = pair.source.block.heading
+    if heading is None:
+        return None
+    target = pair.target.block.heading
+    return HeadingView(heading.level, plain_inlines(heading.inlines).strip(), plain_inlines(target.inlines).strip() if target else "")
+
+
+def _titles(chapter: m.Chapter) -> tuple[str, str]:
+    source_lang, target_lang = (side.lang for side in chapter.pairs[0].sides)
+    return (chapter.titles[source_lang], chapter.titles[target_lang])
+
+
+def chapter_outline(chapter: m.Chapter) -> ChapterOutline:
+    headings = tuple(
+        (f"c{chapter.number}-p{pair.number}", heading) for pair in chapter.pairs if (heading := _heading_view(pair)) is not None
+    )
+    return ChapterOutline(f"chapter-{chapter.slug}", _titles(chapter), chapter.titled_by_heading, headings)
+
+
 def chapter_view(chapter: m.Chapter, *, xhtml: bool, image_url: Callable[[m.Image], str]) -> ChapterView:
     renderers = [
         HtmlRenderer(side.lang, side.direction, xhtml, image_url, f"c{chapter.number}-{role}")
@@ -91,31 +121,17 @@ def chapter_view(chapter: m.Chapter, *, xhtml: bool, image_url: Callable[[m.Imag
             sides.append(SideView(role, side.lang, lang_attrs(side.lang, side.direction, xhtml), rendered.body, rendered.notes))
         membership = pair.source.block.list_item
         list_key = membership.list_index if membership else None
-        heading = pair.source.block.heading
-        target_heading = pair.target.block.heading
         rows.append(
             RowView(
                 anchor=f"c{chapter.number}-p{pair.number}",
                 kind=pair.source.block.kind,
                 sides=(sides[0], sides[1]),
                 continues_list=list_key is not None and list_key == previous_list,
-                heading=HeadingView(
-                    heading.level,
-                    plain_inlines(heading.inlines).strip(),
-                    plain_inlines(target_heading.inlines).strip() if target_heading else "",
-                )
-                if heading
-                else None,
+                heading=_heading_view(pair),
             )
         )
         previous_list = list_key
-    source_lang, target_lang = (side.lang for side in chapter.pairs[0].sides)
-    return ChapterView(
-        f"chapter-{chapter.slug}",
-        (chapter.titles[source_lang], chapter.titles[target_lang]),
-        chapter.titled_by_heading,
-        tuple(rows),
-    )
+    return ChapterView(f"chapter-{chapter.slug}", _titles(chapter), chapter.titled_by_heading, tuple(rows))
 
 
 def credits(edition: m.Edition, xhtml: bool) -> list[dict]:
