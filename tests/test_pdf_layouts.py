@@ -132,11 +132,11 @@ def test_contents_give_the_page_of_every_chapter(laid_book):
     from parallelbook.pdf import page_numbers
 
     numbers = page_numbers(laid.pages)
-    contents = pdf_text(path, first=2, last=3)
+    contents = re.sub(r"\s+", " ", pdf_text(path, first=2, last=3))  # a long title may wrap
     for chapter in (1, CHAPTERS):
         page = numbers[f"c{chapter}-p1"]
         target_page = page + 1 if layout == "facing" else page  # facing: the English is on the next page
-        assert re.search(rf"Chapter {chapter}: [^\n]*Policy\s*[ .]*\s*{target_page}\b", contents), (chapter, target_page)
+        assert re.search(rf"Chapter {chapter}: The Principles of Chile’s Foreign Policy[ .]*{target_page}\b", contents), (chapter, target_page)
 
 
 def test_metadata_and_the_way_the_book_opens(laid_book):
