@@ -12,6 +12,7 @@ show isolated runs exactly as before.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,14 +59,7 @@ def inline_direction(inline) -> str:
 
 def _chunks(text: str) -> list[m.Text]:
     """Text cut where the strong direction changes; neutral stretches stand alone."""
-    pieces: list[tuple[str, str]] = []
-    for ch in text:
-        direction = char_direction(ch)
-        if pieces and pieces[-1][0] == direction:
-            pieces[-1] = (direction, pieces[-1][1] + ch)
-        else:
-            pieces.append((direction, ch))
-    return [m.Text(piece) for _direction, piece in pieces]
+    return [m.Text("".join(run)) for _direction, run in itertools.groupby(text, char_direction)]
 
 
 def isolate_runs(inlines: tuple, base: str) -> tuple:
@@ -140,14 +134,21 @@ def _unclosed(atoms) -> str | None:
 
 
 def _merge(items) -> tuple:
-    """Adjacent texts joined again."""
+    """Adjacent texts joined again (in linear time: a paragraph may be a hundred thousand characters)."""
     merged: list = []
+    pending: list[str] = []
+
+    def flush():
+        text = "".join(pending)
+        if text:
+            merged.append(m.Text(text))
+        pending.clear()
+
     for item in items:
         if isinstance(item, m.Text):
-            if not item.text:
-                continue
-            if merged and isinstance(merged[-1], m.Text):
-                merged[-1] = m.Text(merged[-1].text + item.text)
-                continue
-        merged.append(item)
+            pending.append(item.text)
+        else:
+            flush()
+            merged.append(item)
+    flush()
     return tuple(merged)

@@ -47,10 +47,13 @@ class Cache:
         if self.folder is None:
             return
         blob_path, meta_path = self._paths(kind, key)
-        blob_path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(blob_path, blob)
         meta = {"sha256": hashlib.sha256(blob).hexdigest(), "data": data}
-        _write_atomically(meta_path, json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        try:
+            blob_path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(blob_path, blob)
+            _write_atomically(meta_path, json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        except OSError:  # a cache that cannot be written keeps nothing; the build goes on (and says so if OUT is unwritable)
+            return
 
     def _paths(self, kind: str, key: str) -> tuple[Path, Path]:
         folder = self.folder / kind / key[:2]

@@ -335,12 +335,14 @@ def _lock(handle: int, *, wait: bool) -> bool | None:
 
 
 STALE_WITHOUT_LOCKS = 24 * 3600  # seconds: where there are no file locks, a temporary file this old is stale
+YOUNGEST_STALE = 1.0  # seconds: a writer locks its file microseconds after creating it; never race it
 
 
 def clean_stale_parts(folder: Path) -> list[Path]:
     """Remove the temporary files of writes that did not finish (a killed build); return them.
 
-    A temporary file that a living process is writing is locked, and left alone.
+    A temporary file that a living process is writing is locked, and left alone;
+    so is one created in the last second, which its writer may not have locked yet.
     """
     removed: list[Path] = []
     try:
@@ -353,10 +355,11 @@ def clean_stale_parts(folder: Path) -> list[Path]:
         except OSError:
             continue
         try:
-            locked = _lock(handle, wait=False)
-            if locked is None:
-                locked = os.fstat(handle).st_mtime < time.time() - STALE_WITHOUT_LOCKS
-            if locked:
+            age = time.time() - os.fstat(handle).st_mtime
+            stale = _lock(handle, wait=False) if age >= YOUNGEST_STALE else False
+            if stale is None:
+                stale = age > STALE_WITHOUT_LOCKS
+            if stale:
                 path.unlink(missing_ok=True)
                 removed.append(path)
         except OSError:
@@ -381,7 +384,7 @@ def atomic_output(path: Path):
     path.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_parts(path.parent)
     try:
-        mode = path.stat().st_mode & 0o7777
+        mode = path.stat().st_mode & 0o777
     except OSError:
         mode = _new_file_mode()
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}{PART_INFIX}", suffix=".part", dir=path.parent)
@@ -417,5 +420,11 @@ def _sync_folder(folder: Path) -> None:
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:
-    with atomic_output(path) as temporary:
-        temporary.write_bytes(data)
+    """Write an output atomically; a folder that cannot be written to is the user's to fix (OUTPUT-UNWRITABLE)."""
+    try:
+        with atomic_output(path) as temporary:
+            temporary.write_bytes(data)
+    except OSError as exc:
+        raise BookError(
+            [error("OUTPUT-UNWRITABLE", Location(shown_path(path)), f"cannot write the output: {_why(path, exc)}")]
+        ) from exc

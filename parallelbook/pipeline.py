@@ -22,7 +22,7 @@ from pathlib import Path
 from . import __version__
 from .book import Book, build_time_from, load_book
 from .cache import Cache, digest
-from .files import write_bytes_atomically
+from .files import clean_stale_parts, write_bytes_atomically
 from .fonts import coverage_problems, font_set
 from .problems import BookError, Location, Outcome, Problem, Severity, error
 from .templating import TOOL_TEMPLATES, environment
@@ -174,7 +174,11 @@ def _files_under(folder: Path, skip: set[Path]):
     if folder.is_file():
         yield folder
         return
-    for path in sorted(folder.iterdir()):
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:  # an unreadable folder: load_book reports what it cannot read
+        return
+    for path in entries:
         if path.name.startswith(".") or path.name == "__pycache__" or path.resolve() in skip:
             continue
         if path.is_dir():
@@ -193,7 +197,8 @@ def inputs_fingerprint(book_dir: Path, out_dir: Path, options: Options, build_ti
     relevant = replace(options, jobs=1, cache=True)
     parts: list[str] = [__version__, repr(relevant), build_time.isoformat()]
     folders = [book_dir / "source", book_dir / "translations", book_dir / "book.toml", book_dir / "templates", PACKAGE, TOOL_TEMPLATES]
-    folders += [path for path in sorted(book_dir.iterdir()) if path.is_dir() and not path.name.startswith(".") and path not in folders]
+    if book_dir.is_dir():  # else load_book says BOOK-NOT-FOUND
+        folders += [path for path in sorted(book_dir.iterdir()) if path.is_dir() and not path.name.startswith(".") and path not in folders]
     folders.append(PACKAGE.parent / "fonts")
     try:
         import font_source_serif_pro
@@ -208,8 +213,15 @@ def inputs_fingerprint(book_dir: Path, out_dir: Path, options: Options, build_ti
             if resolved in seen:
                 continue
             seen.add(resolved)
-            stat = path.stat()
-            parts.append(f"{resolved}:{stat.st_size}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+            if path.is_relative_to(book_dir) and not resolved.is_relative_to(book_dir):
+                parts.append(f"{path}:outside:{resolved}")  # a link out of the book: never read (PATH-OUTSIDE)
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError as exc:  # load_book reports it (UNREADABLE)
+                parts.append(f"{resolved}:unreadable:{exc.errno}")
+                continue
+            parts.append(f"{resolved}:{len(data)}:{hashlib.sha256(data).hexdigest()}")
     return digest(*parts)
 
 
@@ -249,6 +261,7 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
     from .pdfjobs import PieceRunner
 
     statistics = Statistics()
+    clean_stale_parts(out_dir)  # what a killed build left behind
     cache = Cache(out_dir / ".cache" if options.cache else None)
     manifest_path = out_dir / ".cache" / "manifest.json"
     inputs = inputs_fingerprint(book_dir, out_dir, options, build_time) if options.cache else ""
