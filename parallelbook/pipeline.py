@@ -153,10 +153,6 @@ class CachedPandoc:
         return document
 
 
-def cached_pandoc(cache: Cache, statistics: Statistics) -> CachedPandoc:
-    return CachedPandoc(cache, statistics)
-
-
 @lru_cache(maxsize=1)
 def _pandoc_version() -> str:
     import pypandoc
@@ -278,18 +274,29 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
     if "pdf" in options.outputs or "epub" in options.outputs:
         runner.start()  # the workers start up while pandoc reads the book
     try:
-        return _build(book_dir, out_dir, options, build_time, cache, statistics, inputs, manifest_path, runner)
+        return _build(
+            book_dir=book_dir,
+            out_dir=out_dir,
+            options=options,
+            build_time=build_time,
+            cache=cache,
+            statistics=statistics,
+            inputs=inputs,
+            manifest_path=manifest_path,
+            runner=runner,
+        )
     finally:
         runner.close()
 
 
-def _build(book_dir, out_dir, options, build_time, cache, statistics, inputs, manifest_path, runner) -> BuildResult:
+def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs, manifest_path, runner) -> BuildResult:
+    """The build proper, once it is known that something changed: read, render, then write."""
     from .epub import render_epub
     from .pdf import PdfSettings, render_pdf
     from .pdfjobs import render_pdf_in_pieces
 
     started = time.monotonic()
-    parse = cached_pandoc(cache, statistics)
+    parse = CachedPandoc(cache, statistics)
     parse.prefetch(book_dir, options.jobs)
     book = load_book(book_dir, build_time=build_time, parse=parse)
     statistics.stages.append(("read", time.monotonic() - started))
