@@ -19,6 +19,7 @@ from .book import direction
 from .checks import LanguageReview, review_book
 from .files import shown_path, write_bytes_atomically
 from .problems import BookError, Outcome, Severity
+from .transform import walk_inlines
 from .html import QUOTES
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -47,31 +48,7 @@ def _clean(text: str) -> str:
 
 def _notes_of(block: m.Block) -> list[m.Note]:
     """The footnotes of a block, in reading order."""
-    found: list[m.Note] = []
-
-    def inlines(items) -> None:
-        for inline in items:
-            if isinstance(inline, m.Note):
-                found.append(inline)
-            elif isinstance(inline, (m.Styled, m.Quoted, m.Link)):
-                inlines(inline.children)
-
-    def contents(items) -> None:
-        for content in items:
-            if isinstance(content, (m.Paragraph, m.Heading)):
-                inlines(content.inlines)
-            elif isinstance(content, m.ListBlock):
-                for item in content.items:
-                    contents(item)
-            elif isinstance(content, m.BlockQuote):
-                contents(content.blocks)
-            elif isinstance(content, m.Table):
-                for row in content.header + content.rows:
-                    for cell in row:
-                        inlines(cell)
-
-    contents(block.content)
-    return found
+    return [inline for inline in walk_inlines(block.content, notes=False) if isinstance(inline, m.Note)]
 
 
 def block_text(block: m.Block, lang: str) -> str:

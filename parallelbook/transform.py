@@ -96,28 +96,38 @@ def plain_text(block: m.Block, *, notes: bool = False) -> str:
     return plain_contents(block.content, notes=notes)
 
 
-def images(contents: tuple[m.Content, ...]):
-    """Every image in the contents, footnotes included."""
+def inline_sequences(contents: tuple[m.Content, ...]):
+    """Every run of inlines in the contents, in reading order: paragraphs, headings, table cells."""
     for content in contents:
-        inline_groups: list[tuple[m.Inline, ...]] = []
         if isinstance(content, (m.Paragraph, m.Heading)):
-            inline_groups.append(content.inlines)
+            yield content.inlines
         elif isinstance(content, m.ListBlock):
             for item in content.items:
-                yield from images(item)
+                yield from inline_sequences(item)
         elif isinstance(content, m.BlockQuote):
-            yield from images(content.blocks)
+            yield from inline_sequences(content.blocks)
         elif isinstance(content, m.Table):
-            inline_groups.extend(cell for row in content.header + content.rows for cell in row)
-        for group in inline_groups:
-            yield from _inline_images(group)
+            for row in content.header + content.rows:
+                yield from row
 
 
-def _inline_images(inlines):
+def walk_inlines(contents: tuple[m.Content, ...], *, notes: bool):
+    """Every inline of the contents, depth first; inside footnotes too if `notes`."""
+    for sequence in inline_sequences(contents):
+        yield from _walk(sequence, notes)
+
+
+def _walk(inlines, notes: bool):
     for inline in inlines:
-        if isinstance(inline, m.Image):
-            yield inline
-        elif isinstance(inline, (m.Styled, m.Quoted, m.Link)):
-            yield from _inline_images(inline.children)
-        elif isinstance(inline, m.Note):
-            yield from images(inline.blocks)
+        yield inline
+        if isinstance(inline, (m.Styled, m.Quoted, m.Link)):
+            yield from _walk(inline.children, notes)
+        elif isinstance(inline, m.Image):
+            yield from _walk(inline.alt, notes)
+        elif isinstance(inline, m.Note) and notes:
+            yield from walk_inlines(inline.blocks, notes=notes)
+
+
+def images(contents: tuple[m.Content, ...]):
+    """Every image in the contents, footnotes included."""
+    return (inline for inline in walk_inlines(contents, notes=True) if isinstance(inline, m.Image))
