@@ -292,6 +292,10 @@ class RawText:
         lines = text.split("\n")
         if len(lines) != len(self.lines):  # corrections never add or remove a line break
             raise ValueError("the number of lines changed")
+        for index, (line, original) in enumerate(zip(lines, self.lines)):
+            # A line emptied between a lone CR and an LF would make the two line breaks one CRLF.
+            if not line and original and index and self.endings[index - 1] == "\r" and self.endings[index] == "\n":
+                lines[index] = original
         return self.bom + "".join(line + end for line, end in zip(lines, self.endings)).encode("utf-8")
 
 
