@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 from . import model as m
 from .align import pair_blocks
 from .config import BookConfig, parse_config
-from .files import ChapterFiles, read_book_folder, shown_path
+from .files import ChapterFiles, read_book_folder
 from .markdown import parse_blocks, pandoc_json
 from .orthography import normalize
 from .problems import BookError, Location, Problem, error, has_errors

@@ -768,6 +768,13 @@ class BookReview:
     languages: tuple[LanguageReview, ...]
     problems: tuple[Problem, ...]  # everything check reports, sorted
 
+    def blocking(self) -> list[Problem]:
+        """Errors that make pairs unknowable (approve and export refuse them); an unreadable
+        lock or review file does not, as approving writes the lock afresh."""
+        return [
+            p for p in self.problems if p.severity is Severity.ERROR and p.code not in ("LOCK-INVALID", "ACCEPT-INVALID")
+        ]
+
 
 def review_book(book_dir: Path, lang: str | None = None, *, parse=pandoc_json) -> BookReview:
     """Read the book and its review files; align, flag and compare every pair (writes nothing).

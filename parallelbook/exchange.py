@@ -18,7 +18,7 @@ from . import model as m
 from .book import direction
 from .checks import LanguageReview, review_book
 from .files import shown_path, write_bytes_atomically
-from .problems import BookError, Outcome, Severity
+from .problems import BookError, Outcome
 from .transform import walk_inlines
 from .html import QUOTES
 
@@ -197,9 +197,7 @@ def xliff(language: LanguageReview, book_units: list[Unit]) -> bytes:
 def command_export(args) -> Outcome:
     """`build.py export --format tmx|xliff`: the aligned pairs of every translation into --out."""
     review = review_book(args.book, args.lang)
-    blocking = [
-        p for p in review.problems if p.severity is Severity.ERROR and p.code not in ("LOCK-INVALID", "ACCEPT-INVALID")
-    ]
+    blocking = review.blocking()
     if blocking:
         raise BookError(blocking)
     out = args.out or review.folder / "build"

@@ -363,17 +363,20 @@ def pdf_bytes(laid: LaidOut, edition: m.Edition, settings: PdfSettings) -> bytes
     )
 
 
+def weasyprint_problems(where: Location, refused, messages, *, ignore: str | None = None) -> list[Problem]:
+    """What WeasyPrint refused or complained of, as problems (a refusal is not reported twice)."""
+    problems = [warning("PDF-REFUSED-URL", where, f"refused to load {url}: outside the book") for url in refused]
+    problems += [
+        warning("PDF-RENDER", where, f"WeasyPrint: {message}")
+        for message in messages
+        if not any(url in message for url in refused) and not (ignore and ignore in message)
+    ]
+    return problems
+
+
 def render_pdf(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings) -> RenderedPdf:
     """The PDF's bytes, where each pair landed, and the problems WeasyPrint met."""
     laid = lay_out(edition, fonts, env, settings)
     data = pdf_bytes(laid, edition, settings)
-    where = Location(edition.chapters[0].source_path)
-    problems: list[Problem] = [
-        warning("PDF-REFUSED-URL", where, f"refused to load {url}: outside the book") for url in laid.refused
-    ]
-    problems += [
-        warning("PDF-RENDER", where, f"WeasyPrint: {message}")
-        for message in laid.messages
-        if not any(url in message for url in laid.refused)
-    ]
+    problems = weasyprint_problems(Location(edition.chapters[0].source_path), laid.refused, laid.messages)
     return RenderedPdf(data, len(laid.pages), page_numbers(laid.pages), tuple(problems))

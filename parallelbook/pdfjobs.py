@@ -34,6 +34,8 @@ from .pdf import (
     Part,
     PdfSettings,
     check_streams_alike,
+    facing_parts,
+    weasyprint_problems,
     RenderedPdf,
     side_style,
     document_html,
@@ -42,8 +44,7 @@ from .pdf import (
     number_label,
     toc_entries,
 )
-from .problems import Location, Problem, warning
-from .templating import TOOL_TEMPLATES
+from .problems import Location, Problem
 from .views import chapter_outline
 
 MILLIMETRE = 72 / 25.4
@@ -176,7 +177,7 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
 
     # 1. Every chapter, laid out where it does not matter where it falls.
     if facing:
-        source_part, target_part = (Part("stream", role, side, folios=False) for role, side in _stream_sides(settings))
+        source_part, target_part = (replace(part, folios=False) for part in facing_parts(settings))
         chapter_parts = [
             replace(part, chapters=(chapter.number,), contents=False) for chapter in chapters for part in (source_part, target_part)
         ]
@@ -194,7 +195,9 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
         chapter_starts = _chapter_starts(chapter_results, front_pages, facing)
         toc_pages = _toc_pages(views, chapter_indexes, chapter_starts, facing, source_style, target_style)
         if facing:
-            source_part, target_part = (Part("stream", role, side, folios=False, chapters=(), toc_pages=toc_pages) for role, side in _stream_sides(settings))
+            source_part, target_part = (
+                replace(part, folios=False, chapters=(), toc_pages=toc_pages) for part in facing_parts(settings)
+            )
             front_parts = [Part("title"), source_part, target_part]
         else:
             front_parts = [Part("book", chapters=(), contents=True, folios=False, symmetric=True, toc_pages=toc_pages)]
@@ -235,23 +238,12 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
     where = Location(edition.chapters[0].source_path)
     problems: list[Problem] = []
     for result in front_results + chapter_results + folio_results:
-        problems += [warning("PDF-REFUSED-URL", where, f"refused to load {url}: outside the book") for url in result.refused]
-        problems += [
-            warning("PDF-RENDER", where, f"WeasyPrint: {message}")
-            for message in result.messages
-            if _LINK_NOTICE not in message and not any(url in message for url in result.refused)
-        ]
+        problems += weasyprint_problems(where, result.refused, result.messages, ignore=_LINK_NOTICE)
     return RenderedPdf(data, len(placements), _page_numbers(chapter_indexes, chapter_starts, facing), tuple(problems))
 
 
 def _places(index) -> dict[str, tuple[int, float]]:
     return {name: (page, top) for name, (page, _left, top) in index.destinations.items()}
-
-
-def _stream_sides(settings: PdfSettings):
-    source_side = "right" if settings.binding == "rtl" else "left"
-    target_side = "left" if source_side == "right" else "right"
-    return (("source", source_side), ("target", target_side))
 
 
 def _chapter_starts(results: list[PieceResult], front_pages: int, facing: bool) -> list[int]:
@@ -328,8 +320,7 @@ def _plan(edition, settings, views, front_results, chapter_results, source_style
         base = 3
         for number, view in enumerate(views):
             group()
-            source, target = chapter_results[2 * number], chapter_results[2 * number + 1]
-            for page in range(source.pages):
+            for page in range(chapter_results[2 * number].pages):  # both streams have as many pages
                 add(base + 2 * number, page, "source", view.titles)
                 add(base + 2 * number + 1, page, "target", view.titles)
     else:

@@ -32,7 +32,7 @@ from typing import Sequence
 
 from .files import TRANSLATIONS_DIR, shown_path, write_bytes_atomically
 from .model import Block
-from .problems import BookError, Location, Outcome, Problem, Severity, error
+from .problems import BookError, Location, Outcome, Problem, error
 from .transform import plain_text
 
 LOCK_NAME = "approved.lock"
@@ -282,9 +282,7 @@ def command_approve(args) -> Outcome:
     from .checks import review_book
 
     review = review_book(args.book, args.lang)
-    blocking = [
-        p for p in review.problems if p.severity is Severity.ERROR and p.code not in ("LOCK-INVALID", "ACCEPT-INVALID")
-    ]
+    blocking = review.blocking()
     if blocking:
         raise BookError(blocking)
     written: list[tuple[Path, bytes]] = []

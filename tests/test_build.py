@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from helpers import EPOCH, ROOT, epubcheck, pdf_fonts, pdf_text, run_build, squash
+from helpers import ROOT, epubcheck, pdf_fonts, pdf_text, run_build, squash
 from layout_probe import lay_out_book, level_report
 
 ARABIC_FORMS = "\u0649\u064a\u0643"

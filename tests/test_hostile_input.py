@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import base64
 import http.server
-import io
 import json
 import re
 import shutil

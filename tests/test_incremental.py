@@ -108,6 +108,7 @@ def test_the_cache_rebuilds_exactly_what_changed(book, tmp_path):
         assert stats["laid_out"] <= 2 + 2 * (CHAPTERS - 1), stats
 
     scratch = run_build("--book", str(work), "--out", str(tmp_path / "scratch"), "--no-cache")
+    assert scratch.returncode == 0, scratch.stderr
     for path in (p for p in out.glob("*.*") if p.is_file()):
         assert (tmp_path / "scratch" / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs from a build from scratch"
 
