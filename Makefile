@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-FONTS := fonts/vazirmatn/Vazirmatn-NL-Regular.ttf
+
 
 .PHONY: all book setup system test bench clean
 
@@ -19,10 +19,8 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-$(FONTS): tools/fetch_fonts.py | $(STAMP)
-	$(PY) tools/fetch_fonts.py
 
-setup: $(STAMP) $(FONTS)
+setup: $(STAMP)
 
 book: setup
 	$(PY) build.py

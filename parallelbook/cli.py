@@ -25,19 +25,27 @@ COMMANDS = {
     "all": ("parallelbook.pipeline:command_build", "build every output of the book (the default)"),
     "pdf": ("parallelbook.pipeline:command_build", "build the PDF"),
     "epub": ("parallelbook.pipeline:command_build", "build the EPUB"),
-    "watch": ("parallelbook.watch:command_watch", "rebuild whatever changes, whenever a file of the book changes"),
-    "check": ("parallelbook.checks:command_check", "validate alignment and translation quality; write nothing"),
-    "approve": ("parallelbook.stale:command_approve", "record the current pairs as approved (lock file per language)"),
-    "review": ("parallelbook.review:command_review", "write the review edition (HTML and PDF)"),
-    "export": ("parallelbook.exchange:command_export", "export the aligned pairs as TMX or XLIFF"),
-    "lint": ("parallelbook.lint:command_lint", "report Persian orthography problems in the source"),
-    "fix": ("parallelbook.lint:command_fix", "show (or --write) the orthography corrections"),
+    "watch": ("parallelbook.commands.watch:command_watch", "rebuild whatever changes, whenever a file of the book changes"),
+    "check": ("parallelbook.commands.check:command_check", "validate alignment and translation quality; write nothing"),
+    "approve": ("parallelbook.commands.approve:command_approve", "record the current pairs as approved (lock file per language)"),
+    "review": ("parallelbook.commands.review:command_review", "write the review edition (HTML and PDF)"),
+    "export": ("parallelbook.commands.export:command_export", "export the aligned pairs as TMX or XLIFF"),
+    "lint": ("parallelbook.commands.lint:command_lint", "report Persian orthography problems in the source"),
+    "fix": ("parallelbook.commands.lint:command_fix", "show (or --write) the orthography corrections"),
 }
+
+
+def _program_name() -> str:
+    """How the user called us: build.py, `python -m parallelbook` or the installed `parallelbook`."""
+    invoked = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    if invoked == "__main__.py":
+        return "python -m parallelbook"
+    return invoked if invoked in ("build.py", "parallelbook") else "build.py"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="build.py",
+        prog=_program_name(),
         description="Publish an aligned Persian–English book as PDF, EPUB and review outputs.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

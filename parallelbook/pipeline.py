@@ -15,18 +15,18 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .book import Book, build_time_from, load_book
 from .cache import Cache, digest
 from .files import clean_stale_parts, write_bytes_atomically
-from .fonts import coverage_problems, font_set
 from .problems import BookError, Location, Outcome, Problem, Severity, error
-from .templating import TOOL_TEMPLATES, environment
-from .transform import plain_text
+from .read.book import Book, build_time_from, load_book
+from .render.fonts import coverage_problems, font_set
+from .render.templating import TOOL_TEMPLATES, environment
+from .text.blocks import plain_text
 
 OUTPUTS = ("pdf", "epub")
 LAYOUTS = {"pdf": ("columns", "facing", "stacked"), "epub": ("interleaved", "columns")}
@@ -104,7 +104,7 @@ class CachedPandoc:
         self.read: dict[str, dict] = {}
 
     def _key(self, text: str) -> str:
-        from .markdown import PANDOC_FORMAT
+        from .read.markdown import PANDOC_FORMAT
 
         return digest("pandoc", _pandoc_version(), PANDOC_FORMAT, text)
 
@@ -118,7 +118,7 @@ class CachedPandoc:
             return None
 
     def _run(self, text: str) -> dict:
-        from .markdown import pandoc_json
+        from .read.markdown import pandoc_json
 
         document = pandoc_json(text)
         self.cache.put("pandoc", self._key(text), json.dumps(document, ensure_ascii=False).encode("utf-8"), {})
@@ -195,7 +195,6 @@ def inputs_fingerprint(book_dir: Path, out_dir: Path, options: Options, build_ti
     folders = [book_dir / "source", book_dir / "translations", book_dir / "book.toml", book_dir / "templates", PACKAGE, TOOL_TEMPLATES]
     if book_dir.is_dir():  # else load_book says BOOK-NOT-FOUND
         folders += [path for path in sorted(book_dir.iterdir()) if path.is_dir() and not path.name.startswith(".") and path not in folders]
-    folders.append(PACKAGE.parent / "fonts")
     try:
         import font_source_serif_pro
 
@@ -254,7 +253,7 @@ class Manifest:
 
 
 def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime, progress=None) -> BuildResult:
-    from .pdfjobs import PieceRunner
+    from .outputs.pdf.jobs import PieceRunner
 
     statistics = Statistics()
     clean_stale_parts(out_dir)  # what a killed build left behind
@@ -291,9 +290,9 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
 
 def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs, manifest_path, runner) -> BuildResult:
     """The build proper, once it is known that something changed: read, render, then write."""
-    from .epub import render_epub
-    from .pdf import PdfSettings, render_pdf
-    from .pdfjobs import render_pdf_in_pieces
+    from .outputs.epub import render_epub
+    from .outputs.pdf.jobs import render_pdf_in_pieces
+    from .outputs.pdf.layout import PdfSettings, render_pdf
 
     started = time.monotonic()
     parse = CachedPandoc(cache, statistics)
@@ -350,7 +349,7 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
         write_bytes_atomically(path, data)
         written.append(Written(path, description))
     if options.kindle or options.kobo:
-        from .epub import convert_for_readers, page_progression
+        from .outputs.epub import convert_for_readers, page_progression
 
         for path, edition in epubs:
             converted, found = convert_for_readers(

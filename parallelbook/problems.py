@@ -75,3 +75,8 @@ class Outcome:
     problems: tuple[Problem, ...] = ()
     lines: tuple[str, ...] = ()
     exit_code: int = 0
+
+
+def counted(number: int, noun: str) -> str:
+    """`no errors`, `1 error`, `3 errors`: a count in a message."""
+    return "no " + noun + "s" if number == 0 else f"{number} {noun}" + ("s" if number != 1 else "")

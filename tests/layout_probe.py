@@ -60,10 +60,10 @@ def side_starts(pages, *, visible: str | None = None) -> list[SideStart]:
 
 def lay_out_book(book_dir: Path, *, paper: str = "A4", layout: str = "columns", binding: str = "rtl"):
     """Gather the book and lay out its first edition exactly as the build does."""
-    from parallelbook.book import load_book
-    from parallelbook.fonts import font_set
-    from parallelbook.pdf import PdfSettings, lay_out
-    from parallelbook.templating import environment
+    from parallelbook.outputs.pdf.layout import PdfSettings, lay_out
+    from parallelbook.read.book import load_book
+    from parallelbook.render.fonts import font_set
+    from parallelbook.render.templating import environment
 
     book = load_book(book_dir, build_time=datetime(2025, 11, 28, tzinfo=timezone.utc))
     edition = book.editions[0]

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parallelbook import cli
-from parallelbook.checks import BookReview, review_book
-from parallelbook.markdown import pandoc_json
+from parallelbook.read.markdown import pandoc_json
+from parallelbook.review.rows import BookReview, review_book
 
 TESTS = Path(__file__).resolve().parent
 FIXTURE = TESTS / "fixtures" / "review"

@@ -33,7 +33,6 @@ from types import SimpleNamespace
 from typing import Callable
 
 import pytest
-
 from helpers import EPOCH, FIXTURES, ROOT, pdf_text, run_build, squash
 
 BAD = FIXTURES / "bad"
@@ -602,16 +601,16 @@ def test_inputs_that_only_warn_build_and_say_what_was_left_out(book_copy):
 
 
 def _load(book: Path):
-    from parallelbook.book import load_book
+    from parallelbook.read.book import load_book
 
     return load_book(book, build_time=datetime.fromtimestamp(int(EPOCH), timezone.utc))
 
 
 def _epub_text(book_obj, monkeypatch) -> str:
     """The EPUB of the book's first edition, rendered in-process, as one string of XHTML."""
-    from parallelbook import epub
-    from parallelbook.fonts import font_set
-    from parallelbook.templating import environment
+    from parallelbook.outputs import epub
+    from parallelbook.render.fonts import font_set
+    from parallelbook.render.templating import environment
 
     # Subsetting the six faces is the slow part of an EPUB and has nothing to do with the text.
     monkeypatch.setattr(epub, "subset", lambda path, *args, **kwargs: path.read_bytes())
@@ -669,7 +668,7 @@ def test_a_megabyte_paragraph_is_a_located_error_not_an_hour_of_layout(tmp_path,
 
 
 def test_the_block_limit_is_exact():
-    from parallelbook.markdown import MAX_BLOCK_CHARS, parse_blocks
+    from parallelbook.read.markdown import MAX_BLOCK_CHARS, parse_blocks
 
     at_limit = "a " * (MAX_BLOCK_CHARS // 2 - 1) + "bb\n"
     assert parse_blocks(at_limit, "x.md")[1] == []
@@ -693,7 +692,7 @@ def test_lists_nested_fifty_deep_build_into_both_outputs(tmp_path):
 
 
 def test_internal_error_prints_one_line_and_keeps_the_traceback(book_copy, cli_run, monkeypatch):
-    from parallelbook import book as book_module
+    from parallelbook.read import book as book_module
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug in the alignment")
@@ -716,7 +715,8 @@ def test_internal_error_prints_one_line_and_keeps_the_traceback(book_copy, cli_r
 
 
 def test_internal_error_with_nowhere_to_write_the_traceback_prints_it(book_copy, cli_run, monkeypatch):
-    from parallelbook import book as book_module, cli
+    from parallelbook.read import book as book_module
+    from parallelbook import cli
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug")

@@ -7,10 +7,9 @@ import unicodedata
 import zipfile
 
 import pytest
-from lxml import etree
-
 from helpers import ROOT, epubcheck, pdf_fonts, pdf_text, run_build, squash
 from layout_probe import lay_out_book, level_report
+from lxml import etree
 
 ARABIC_FORMS = "\u0649\u064a\u0643"
 SEED = ROOT / "source" / "01-chile-foreign-policy.md"
@@ -22,7 +21,7 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 
 def published(word: str) -> str:
     """A source word as the book prints it (orthography.py is tested on its own)."""
-    from parallelbook.orthography import normalize
+    from parallelbook.text.orthography import normalize
 
     return normalize(word)
 
@@ -143,8 +142,9 @@ def test_sample_epub_structure(sample_build):
     persian_text = "".join("".join(s.itertext()) for s in sides if s.get("lang") == "fa")
     assert not set(ARABIC_FORMS) & set(persian_text)
     assert len(fonts) == 6
-    from fontTools.ttLib import TTFont
     import io
+
+    from fontTools.ttLib import TTFont
 
     persian = TTFont(io.BytesIO(fonts["EPUB/fonts/persian-regular.ttf"]))
     assert 0x200C in persian.getBestCmap(), "ZWNJ kept in the subset"

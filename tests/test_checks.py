@@ -12,10 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
-from parallelbook.checks import ACCEPTABLE, CODES, number_differences, pair_findings
-from parallelbook.alignment import LengthModel, diagnose
-from parallelbook.markdown import parse_blocks
 from review_conftest_helpers import (
     EN1,
     EN2,
@@ -32,6 +28,12 @@ from review_conftest_helpers import (
     snapshot,
     where,
 )
+
+from parallelbook.read.alignment import LengthModel, diagnose
+from parallelbook.read.markdown import parse_blocks
+from parallelbook.review.codes import ACCEPTABLE, CODES
+from parallelbook.review.flags import pair_findings
+from parallelbook.review.numbers import number_differences
 
 Edit = tuple[str, str, str]  # (file, old text, new text)
 

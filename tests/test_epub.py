@@ -29,9 +29,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from lxml import etree
-
 from helpers import EPOCH, FIXTURES, ROOT, epubcheck, run_build
+from lxml import etree
 
 FEATURES = FIXTURES / "books" / "epub-features"
 BUILD_TIME = datetime.fromtimestamp(int(EPOCH), timezone.utc)
@@ -103,9 +102,9 @@ def _text(element) -> str:
 
 
 def _load_features():
-    from parallelbook.book import load_book
-    from parallelbook.fonts import font_set
-    from parallelbook.templating import environment
+    from parallelbook.read.book import load_book
+    from parallelbook.render.fonts import font_set
+    from parallelbook.render.templating import environment
 
     book = load_book(FEATURES, build_time=BUILD_TIME)
     return book.editions[0], font_set(book.config.fonts), environment(book.folder)
@@ -119,7 +118,7 @@ import sys
 from pathlib import Path
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from test_epub import HAND_PAGES, _load_features
-from parallelbook.epub import render_epub
+from parallelbook.outputs.epub import render_epub
 edition, fonts, env = _load_features()
 data, problems = render_epub(edition, fonts, env, layout="columns", first="source", page_numbers=HAND_PAGES)
 assert problems == [], problems
@@ -134,7 +133,7 @@ def built(tmp_path_factory, sample_build):
     The paged EPUB is rendered twice, here and in a fresh interpreter with
     another hash seed, to show that rendering depends on nothing but its inputs.
     """
-    from parallelbook.epub import render_epub
+    from parallelbook.outputs.epub import render_epub
 
     work = tmp_path_factory.mktemp("epub")
     toml_first = work / "translation-first"
@@ -238,7 +237,7 @@ def test_package_languages_and_page_direction(epubs, name):
 
 
 def test_page_direction_follows_the_primary_language_unless_set():
-    from parallelbook.epub import page_progression
+    from parallelbook.outputs.epub import page_progression
 
     edition = _load_features()[0]
     assert page_progression(edition) == "rtl"
@@ -297,7 +296,7 @@ def test_cover_image_with_both_titles_and_landmarks(epubs, name):
 def test_cover_is_drawn_by_the_shaping_engine_with_both_titles():
     from PIL import ImageFont
 
-    from parallelbook import cover
+    from parallelbook.render import cover
 
     edition, fonts, _ = _load_features()
     titles, authors = cover.cover_lines(edition, fonts)
@@ -316,7 +315,7 @@ def test_cover_is_drawn_by_the_shaping_engine_with_both_titles():
 
 
 def test_cover_problems_are_warnings_and_leave_the_book_without_a_cover(monkeypatch):
-    from parallelbook import cover
+    from parallelbook.render import cover
 
     edition, fonts, _ = _load_features()
     monkeypatch.setattr(cover, "raqm_available", lambda: False)
@@ -449,7 +448,7 @@ def test_table_of_contents_has_every_heading_in_both_languages(epubs, name):
 
 
 def test_no_page_list_without_page_numbers(tmp_path):
-    from parallelbook.epub import render_epub
+    from parallelbook.outputs.epub import render_epub
 
     edition, fonts, env = _load_features()
     data, problems = render_epub(edition, fonts, env, layout="interleaved", first="source", page_numbers=None)
@@ -496,7 +495,7 @@ def test_sample_page_list_matches_the_printed_pdf(epubs, sample_build):
 
 
 def test_page_breaks_and_the_warning_when_no_number_fits():
-    from parallelbook.epub import page_breaks
+    from parallelbook.outputs.epub import page_breaks
 
     edition = _load_features()[0]
     breaks, problems = page_breaks(edition, HAND_PAGES)
@@ -529,7 +528,7 @@ IGNORABLE = {0x0A, 0x200E, 0x200F}
 def test_fonts_are_subset_to_the_text_and_keep_zwnj_and_shaping(epubs, name):
     from fontTools.ttLib import TTFont
 
-    from parallelbook.fonts import font_set
+    from parallelbook.render.fonts import font_set
 
     epub = epubs[name]
     fonts = {Path(n).name: data for n, data in epub.files.items() if n.endswith(".ttf")}
@@ -560,7 +559,7 @@ def test_fonts_are_subset_to_the_text_and_keep_zwnj_and_shaping(epubs, name):
 
 @pytest.mark.parametrize("name", ["sample", "features"])
 def test_font_licences_travel_with_the_fonts(epubs, name):
-    from parallelbook.fonts import font_set
+    from parallelbook.render.fonts import font_set
 
     epub = epubs[name]
     items = epub.package.xpath("//opf:item[@media-type='text/plain']/@href", namespaces=NS)
@@ -579,7 +578,7 @@ def test_font_licences_travel_with_the_fonts(epubs, name):
 
 
 def test_reader_conversion_command_lines(tmp_path):
-    from parallelbook.epub import reader_outputs
+    from parallelbook.outputs.epub import reader_outputs
 
     epub = tmp_path / "out" / "book.fa-en.epub"
     kindle, kobo = reader_outputs(epub, kindle=True, kobo=True, workdir=tmp_path / "work")
@@ -592,7 +591,7 @@ def test_reader_conversion_command_lines(tmp_path):
 
 
 def test_without_calibre_the_message_says_how_to_get_it(tmp_path, monkeypatch, epubs):
-    from parallelbook.epub import convert_for_readers
+    from parallelbook.outputs.epub import convert_for_readers
 
     epub = tmp_path / "book.fa-en.epub"
     epub.write_bytes(epubs["features"].data)
@@ -629,7 +628,11 @@ else:
 
 
 def test_conversion_for_kindle_and_kobo_with_a_stand_in_for_calibre(tmp_path, monkeypatch, epubs):
-    from parallelbook.epub import azw3_page_direction, convert_for_readers, epub_page_direction
+    from parallelbook.outputs.epub import (
+        azw3_page_direction,
+        convert_for_readers,
+        epub_page_direction,
+    )
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -659,7 +662,7 @@ def test_conversion_for_kindle_and_kobo_with_a_stand_in_for_calibre(tmp_path, mo
 
 
 def test_azw3_reader_ignores_what_is_not_a_mobi_book():
-    from parallelbook.epub import azw3_page_direction
+    from parallelbook.outputs.epub import azw3_page_direction
 
     assert azw3_page_direction(b"") is None
     assert azw3_page_direction(b"x" * 200) is None

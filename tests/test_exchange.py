@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from lxml import etree
+from review_conftest_helpers import EN1, EN2, SAMPLE, copy_book, edit, review, run_cli
 from translate.storage.tmx import tmxfile
 from translate.storage.xliff2 import Xliff2File
 
-from parallelbook.exchange import units
-from review_conftest_helpers import EN1, EN2, SAMPLE, copy_book, edit, review, run_cli
+from parallelbook.outputs.exchange import units
 
 TMX, XLF = "build/pairs.fa-en.tmx", "build/pairs.fa-en.xlf"
 XLIFF = {"x": "urn:oasis:names:tc:xliff:document:2.0"}

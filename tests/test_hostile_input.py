@@ -32,7 +32,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from helpers import EPOCH, ROOT, pdf_text
 
 MARKER = "HOSTILE-DECOY-3a9f71"
@@ -133,7 +132,7 @@ def _audited_build(book: Path, tmp_path: Path, *args: str) -> tuple[subprocess.C
 
 
 def _font_folders() -> list[Path]:
-    from parallelbook.fonts import font_set
+    from parallelbook.render.fonts import font_set
 
     return sorted({face.path.parent.resolve() for face in font_set({}).faces})
 

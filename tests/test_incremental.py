@@ -10,10 +10,9 @@ import time
 from datetime import datetime, timezone
 
 import pytest
-from pypdf import PdfReader
-
 from bookgen import repeated_book
 from helpers import EPOCH, ROOT, pdf_text, run_build
+from pypdf import PdfReader
 
 CHAPTERS = 4
 
@@ -46,10 +45,10 @@ def _pages_text(path):
 @pytest.mark.parametrize("layout", ["columns", "facing"])
 def test_pieces_in_parallel_equal_one_document_laid_out_at_once(book, tmp_path, layout):
     """Page count, every page's text (running heads, page numbers, contents) and the outline."""
-    from parallelbook.book import load_book
-    from parallelbook.fonts import font_set
-    from parallelbook.pdf import PdfSettings, render_pdf
-    from parallelbook.templating import environment
+    from parallelbook.outputs.pdf.layout import PdfSettings, render_pdf
+    from parallelbook.read.book import load_book
+    from parallelbook.render.fonts import font_set
+    from parallelbook.render.templating import environment
 
     result = run_build("pdf", "--book", str(book), "--out", str(tmp_path), "--layout", layout, "--jobs", "2", "--no-cache")
     assert result.returncode == 0 and result.stderr == "", result.stderr

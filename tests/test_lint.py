@@ -16,13 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
-
 from helpers import EPOCH, FIXTURES, ROOT, run_build
-from parallelbook import lint as lint_module
+
+from parallelbook.commands import lint as lint_module
 from parallelbook.files import shown_path
-from parallelbook.orthography import lint as ortho_lint
-from parallelbook.orthography import normalize
-from parallelbook.transform import plain_text
+from parallelbook.text.blocks import plain_text
+from parallelbook.text.orthography import lint as ortho_lint
+from parallelbook.text.orthography import normalize
 
 ZWNJ = "\u200c"
 CHAPTER = "01-chile-foreign-policy.md"
@@ -322,7 +322,7 @@ def test_fix_leaves_what_the_build_would_not_correct(tmp_path):
     # lines with a space and sees "? (" instead, which it leaves alone.  fix must not diverge.
     persian = "چرا این کار را کرد?\n(پاسخ روشن نیست)\n\nکتابها مىباشد.\n"
     book = small_book(tmp_path, persian, "Why did he do it?\n(The answer is unclear)\n\nBooks are.\n")
-    from parallelbook.book import load_book
+    from parallelbook.read.book import load_book
 
     build_time = datetime.fromtimestamp(int(EPOCH), timezone.utc)
     published = load_book(book, build_time=build_time).editions
@@ -342,7 +342,7 @@ def test_fix_leaves_what_the_build_would_not_correct(tmp_path):
 
 
 def test_zwnj_fixes_off_keeps_the_spelling(tmp_path):
-    from parallelbook.book import load_book
+    from parallelbook.read.book import load_book
 
     book = copy_sample(tmp_path)
     toml = book / "book.toml"

@@ -1,4 +1,4 @@
-"""Tests for parallelbook.orthography (Persian normalisation and lint).
+"""Tests for parallelbook.text.orthography (Persian normalisation and lint).
 
 Persian strings that need a ZWNJ are written with "+" standing for U+200C and
 converted with ``zw()``, so that the invisible character is never typed.
@@ -13,7 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from parallelbook.orthography import CODES, Correction, Finding, apply_fixes, corrections, fix, lint, normalize
+from parallelbook.text.orthography import (
+    CODES,
+    Correction,
+    Finding,
+    apply_fixes,
+    corrections,
+    fix,
+    lint,
+    normalize,
+)
 
 ZWNJ = "\u200c"
 FIXTURES = Path(__file__).parent / "fixtures" / "orthography"
@@ -169,7 +178,7 @@ def test_finding_is_frozen_dataclass():
 
 
 def test_every_code_documented_in_module_docstring():
-    import parallelbook.orthography as mod
+    import parallelbook.text.orthography as mod
 
     for code in CODES:
         assert re.search(rf"^{re.escape(code)}\s", mod.__doc__, re.M), code

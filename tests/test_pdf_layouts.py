@@ -9,12 +9,18 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from bookgen import repeated_book
 from helpers import FIXTURES, ROOT, pdf_text, run_build
-from layout_probe import _walk, lay_out_book, level_report, side_starts, split_paragraphs
-from parallelbook.pdf import GEOMETRY
+from layout_probe import (
+    _walk,
+    lay_out_book,
+    level_report,
+    side_starts,
+    split_paragraphs,
+)
+from pypdf import PdfReader
+
+from parallelbook.outputs.pdf.layout import GEOMETRY
 
 CHAPTERS = 8
 PAIRS_PER_CHAPTER = 1 + 2 * 9 + 1  # heading, the sample twice, one long pair
@@ -31,8 +37,8 @@ def laid_book(request, big_book, tmp_path_factory):
     """(layout, laid-out book, path of the PDF written from that very layout)."""
     from datetime import datetime, timezone
 
-    from parallelbook.book import load_book
-    from parallelbook.pdf import PdfSettings, pdf_bytes
+    from parallelbook.outputs.pdf.layout import PdfSettings, pdf_bytes
+    from parallelbook.read.book import load_book
 
     layout = request.param
     laid = lay_out_book(big_book, layout=layout)
@@ -129,7 +135,7 @@ def test_outline_has_every_chapter_in_both_languages(laid_book):
 
 def test_contents_give_the_page_of_every_chapter(laid_book):
     layout, laid, path = laid_book
-    from parallelbook.pdf import page_numbers
+    from parallelbook.outputs.pdf.layout import page_numbers
 
     numbers = page_numbers(laid.pages)
     contents = re.sub(r"\s+", " ", pdf_text(path, first=2, last=3))  # a long title may wrap
@@ -229,9 +235,10 @@ def test_tagged_pdf_has_structure_language_and_each_side_in_logical_order(tmp_pa
     assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
     assert root["/Lang"] == "fa"
 
-    from parallelbook.book import load_book
-    from parallelbook.transform import plain_text
     from datetime import datetime, timezone
+
+    from parallelbook.read.book import load_book
+    from parallelbook.text.blocks import plain_text
 
     edition = load_book(ROOT, build_time=datetime(2025, 11, 28, tzinfo=timezone.utc)).editions[0]
     # Each side is cut out of the page by its column, between the running head and the folio.

@@ -151,9 +151,9 @@ def write_book(folder: Path, chapters) -> None:
 def render_epub(book) -> bytes:
     from unittest import mock
 
-    from parallelbook import epub
-    from parallelbook.fonts import font_set
-    from parallelbook.templating import environment
+    from parallelbook.outputs import epub
+    from parallelbook.render.fonts import font_set
+    from parallelbook.render.templating import environment
 
     with mock.patch.object(epub, "subset", lambda path, *args, **kwargs: path.read_bytes()):
         data, _problems = epub.render_epub(
@@ -185,7 +185,7 @@ def epub_sides(data: bytes) -> list[tuple[str, list[str]]]:
 @settings(max_examples=BOOK_EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(chapters=books())
 def check_every_block_once_in_order(chapters):
-    from parallelbook.book import load_book
+    from parallelbook.read.book import load_book
 
     EXAMPLES["books"] += 1
     with tempfile.TemporaryDirectory(prefix="parallelbook-property-") as folder:
@@ -194,7 +194,7 @@ def check_every_block_once_in_order(chapters):
         assert [p.code for p in book.warnings] == [], [str(p) for p in book.warnings]
         edition = book.editions[0]
         assert len(edition.chapters) == len(chapters)
-        from parallelbook.transform import plain_text
+        from parallelbook.text.blocks import plain_text
 
         for chapter, (source, target) in zip(edition.chapters, chapters):
             assert len(chapter.pairs) == len(source), "every block once: one pair per source block"
@@ -241,8 +241,8 @@ LOCATED = re.compile(r"\S+?(:\d+(:\d+)?)?: (error|warning): .+ \[[A-Z][A-Z0-9-]*
     config=st.one_of(st.none(), st.text(alphabet=LATIN + PERSIAN + " =[]\"'.\n{},#", max_size=60)),
 )
 def check_no_crash(source, target, config):
-    from parallelbook.book import load_book
     from parallelbook.problems import BookError
+    from parallelbook.read.book import load_book
 
     EXAMPLES["chaos"] += 1
     with tempfile.TemporaryDirectory(prefix="parallelbook-chaos-") as folder:

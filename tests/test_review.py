@@ -8,7 +8,6 @@ import shutil
 import pytest
 from lxml import html as lxml_html
 from pypdf import PdfReader
-
 from review_conftest_helpers import (
     EN1,
     EN2,

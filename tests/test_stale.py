@@ -5,8 +5,6 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-
-from parallelbook.stale import Approved, compare, fold, word_diff
 from review_conftest_helpers import (
     CH1,
     CH2,
@@ -23,6 +21,8 @@ from review_conftest_helpers import (
     snapshot,
     where,
 )
+
+from parallelbook.review.approval import Approved, compare, fold, word_diff
 
 LOCK = "translations/en/approved.lock"
 SOLAR_FA = "طول سال خورشیدی حدود ۳۶۵٫۲۴ روز است"

@@ -6,7 +6,6 @@ set -euo pipefail
 need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)   # review edition and EPUB rendering tests
 # WeasyPrint's text layout and font subsetting
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0)

@@ -1,0 +1,341 @@
+"""The PDF laid out in pieces: chapters in parallel worker processes, each piece cached.
+
+A chapter's layout does not depend on where in the book it falls (chapters
+start on a new page, and the pages of every piece have the same text width).
+So each chapter, and the front matter, is laid out as a small PDF of its
+own, by as many worker processes as asked, and kept in the cache under the
+hash of its HTML and of every file that HTML loads: an unchanged chapter is
+never laid out again.  What does depend on the place in the book (the side
+of the spread, running heads, page numbers, the contents' page references)
+is added when the pieces are assembled (assembly.py).
+
+The tagged-PDF variant is laid out as one document instead: a structure tree
+does not survive being cut in pieces.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ... import __version__
+from ... import model as m
+from ...cache import Cache, digest
+from ...problems import Location, Problem
+from ...render.fonts import FontSet
+from ...render.views import chapter_outline
+from .assembly import Placement, assemble, catalog_entries, index_piece
+from .layout import (
+    GEOMETRY,
+    Folio,
+    LogCollector,
+    Part,
+    PdfSettings,
+    RenderedPdf,
+    check_streams_alike,
+    document_html,
+    facing_parts,
+    fetch_guard,
+    folio_html,
+    number_label,
+    side_style,
+    toc_entries,
+    weasyprint_problems,
+)
+
+MILLIMETRE = 72 / 25.4
+_FILE_URL = re.compile(r"file://[^\"')\s]+")
+_LINK_NOTICE = "for internal URI reference"  # a contents link whose anchor lives in another piece
+
+
+@dataclass(frozen=True)
+class PieceResult:
+    data: bytes
+    pages: int
+    messages: tuple[str, ...]
+    refused: tuple[str, ...]
+
+
+def _warm_up() -> None:
+    import weasyprint  # noqa: F401  (a second or two that the first piece no longer waits for)
+
+
+def lay_out_piece(html: str, base_url: str, allowed: tuple[str, ...]) -> PieceResult:
+    """Lay out one HTML document and write it as PDF (runs in a worker process)."""
+    import weasyprint
+
+    guard = fetch_guard([Path(folder) for folder in allowed])
+    collector = LogCollector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=guard).render()
+        data = document.write_pdf(pdf_identifier=b"parallelbook-piece")
+    finally:
+        logger.removeHandler(collector)
+    return PieceResult(data, len(document.pages), tuple(collector.messages), tuple(guard.refused))
+
+
+@dataclass
+class PieceRunner:
+    """Lays out pieces through the cache, the misses in parallel; counts what it did."""
+
+    cache: Cache
+    jobs: int
+    base_url: str
+    allowed: tuple[str, ...]
+    progress: object = None  # progress(description, total) -> a bar with update() and close(), or None
+    laid_out: int = 0
+    reused: int = 0
+    _file_hashes: dict[str, str] = field(default_factory=dict)
+    _pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> "PieceRunner":
+        """Start the workers now, so that they import WeasyPrint while the book is being read."""
+        if self.jobs > 1 and self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_warm_up)
+        return self
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def key(self, html: str) -> str:
+        import weasyprint
+
+        loaded = sorted(set(_FILE_URL.findall(html)))
+        return digest("piece", __version__, weasyprint.__version__, self.base_url, html, *(self._hash(url) for url in loaded))
+
+    def _hash(self, url: str) -> str:
+        if url not in self._file_hashes:
+            try:
+                self._file_hashes[url] = digest(Path(unquote(urlparse(url).path)).read_bytes())
+            except OSError:
+                self._file_hashes[url] = "missing"
+        return url + "=" + self._file_hashes[url]
+
+    def run(self, documents: list[str]) -> list[PieceResult]:
+        keys = [self.key(html) for html in documents]
+        results: dict[int, PieceResult] = {}
+        missing: list[int] = []
+        for index, key in enumerate(keys):
+            cached = self.cache.get("pdf", key)
+            if cached is None:
+                missing.append(index)
+            else:
+                data, meta = cached
+                results[index] = PieceResult(data, meta["pages"], tuple(meta["messages"]), tuple(meta["refused"]))
+        self.reused += len(documents) - len(missing)
+        self.laid_out += len(missing)
+        bar = self.progress("laying out", len(missing)) if self.progress and missing else None
+        done: dict[int, PieceResult] = {}
+        if len(missing) > 1 and self.jobs > 1:
+            self.start()
+            # The longest first, so that no worker is left with a long piece at the end.
+            ordered = sorted(missing, key=lambda i: -len(documents[i]))
+            futures = {self._pool.submit(lay_out_piece, documents[i], self.base_url, self.allowed): i for i in ordered}
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                if bar:
+                    bar.update(1)
+        else:
+            for i in missing:
+                done[i] = lay_out_piece(documents[i], self.base_url, self.allowed)
+                if bar:
+                    bar.update(1)
+        if bar:
+            bar.close()
+        for index, result in done.items():
+            self.cache.put(
+                "pdf",
+                keys[index],
+                result.data,
+                {"pages": result.pages, "messages": list(result.messages), "refused": list(result.refused)},
+            )
+            results[index] = result
+        return [results[index] for index in range(len(documents))]
+
+
+def _side_of(number: int, binding: str) -> str:
+    """Which side of its spread the book's page `number` (1-based) falls on."""
+    first_is_left = binding == "rtl"  # a book that opens to the right starts on a left-hand page
+    return ("left" if first_is_left else "right") if number % 2 == 1 else ("right" if first_is_left else "left")
+
+
+def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, runner: PieceRunner) -> RenderedPdf:
+    facing = settings.layout == "facing"
+    geometry = GEOMETRY[settings.paper]
+    source_style = side_style(edition.source_lang, edition.directions[0], fonts, geometry)
+    target_style = side_style(edition.target_lang, edition.directions[1], fonts, geometry)
+    chapters = edition.chapters
+    views = [chapter_outline(chapter) for chapter in chapters]
+
+    # 1. Every chapter, laid out where it does not matter where it falls.
+    if facing:
+        source_part, target_part = (replace(part, folios=False) for part in facing_parts(settings))
+        chapter_parts = [
+            replace(part, chapters=(chapter.number,), contents=False) for chapter in chapters for part in (source_part, target_part)
+        ]
+    else:
+        chapter_parts = [Part("book", chapters=(chapter.number,), contents=False, folios=False, symmetric=True) for chapter in chapters]
+    chapter_results = runner.run([document_html(edition, fonts, env, settings, part) for part in chapter_parts])
+    chapter_indexes = [index_piece(result.data) for result in chapter_results]
+    if facing:
+        for source_index, target_index in zip(chapter_indexes[::2], chapter_indexes[1::2]):
+            check_streams_alike(_places(source_index), _places(target_index))
+
+    # 2. The front matter, whose contents need the chapters' pages, which need its length.
+    front_pages = 3 if facing else 2
+    for _attempt in range(4):
+        chapter_starts = _chapter_starts(chapter_results, front_pages, facing)
+        toc_pages = _toc_pages(views, chapter_indexes, chapter_starts, facing, source_style, target_style)
+        if facing:
+            source_part, target_part = (
+                replace(part, folios=False, chapters=(), toc_pages=toc_pages) for part in facing_parts(settings)
+            )
+            front_parts = [Part("title"), source_part, target_part]
+        else:
+            front_parts = [Part("book", chapters=(), contents=True, folios=False, symmetric=True, toc_pages=toc_pages)]
+        front_results = runner.run([document_html(edition, fonts, env, settings, part) for part in front_parts])
+        laid_front = front_results[0].pages + (2 * front_results[1].pages if facing else 0)
+        if facing:
+            check_streams_alike(*(_places(index_piece(result.data)) for result in front_results[1:]))
+        if laid_front == front_pages:
+            break
+        front_pages = laid_front
+
+    # 3. Where every page goes, and what its margins say.
+    pieces = [result.data for result in front_results + chapter_results]
+    placements, folios = _plan(edition, settings, views, front_results, chapter_results, source_style, target_style)
+    folio_results = runner.run([folio_html(edition, fonts, env, settings, group) for group in folios])
+
+    # 4. One PDF.
+    meta = edition.metadata
+    data = assemble(
+        pieces,
+        [result.data for result in folio_results],
+        placements,
+        metadata={
+            "/Title": f"{meta.titles[edition.source_lang]} / {meta.titles[edition.target_lang]}",
+            "/Author": " / ".join(meta.authors[lang] for lang in edition.languages if lang in meta.authors),
+            "/Subject": " / ".join(meta.subject[lang] for lang in edition.languages if lang in meta.subject),
+            "/Keywords": ", ".join(edition.languages),
+            "/Creator": "parallelbook",
+            "/Producer": "parallelbook (WeasyPrint, pypdf)",
+            "/CreationDate": _pdf_date(meta.modified),
+            "/ModDate": _pdf_date(meta.modified),
+        },
+        language=edition.source_lang,
+        identifier=digest(meta.identifier)[:32].encode("ascii"),
+        catalog=catalog_entries(settings.binding, facing),
+    )
+
+    where = Location(edition.chapters[0].source_path)
+    problems: list[Problem] = []
+    for result in front_results + chapter_results + folio_results:
+        problems += weasyprint_problems(where, result.refused, result.messages, ignore=_LINK_NOTICE)
+    return RenderedPdf(data, len(placements), _page_numbers(chapter_indexes, chapter_starts, facing), tuple(problems))
+
+
+def _places(index) -> dict[str, tuple[int, float]]:
+    return {name: (page, top) for name, (page, _left, top) in index.destinations.items()}
+
+
+def _chapter_starts(results: list[PieceResult], front_pages: int, facing: bool) -> list[int]:
+    """The book page number on which each chapter piece starts (facing: each stream piece)."""
+    starts = []
+    number = front_pages + 1
+    if facing:
+        for source, _target in zip(results[::2], results[1::2]):
+            starts += [number, number + 1]
+            number += 2 * source.pages
+    else:
+        for result in results:
+            starts.append(number)
+            number += result.pages
+    return starts
+
+
+def _page_numbers(indexes, starts: list[int], facing: bool) -> dict[str, int]:
+    """The printed page on which each anchor starts (facing: its source page)."""
+    numbers: dict[str, int] = {}
+    step = 2 if facing else 1
+    for piece, (index, start) in enumerate(zip(indexes, starts)):
+        if facing and piece % 2 == 1:
+            continue
+        for name, (page, _left, _top) in index.destinations.items():
+            numbers.setdefault(name, start + step * page)
+    return numbers
+
+
+def _toc_pages(views, indexes, starts, facing, source_style, target_style) -> tuple[tuple[str, str, str], ...]:
+    numbers = _page_numbers(indexes, starts, facing)
+    labels = []
+    for entry in toc_entries(views):
+        number = numbers[entry["anchor"]]
+        target_number = number + 1 if facing else number
+        labels.append(
+            (entry["anchor"], number_label(number, source_style["counter"]), number_label(target_number, target_style["counter"]))
+        )
+    return tuple(labels)
+
+
+def _plan(edition, settings, views, front_results, chapter_results, source_style, target_style):
+    """Placements of every page of every piece, and the folio of every book page."""
+    facing = settings.layout == "facing"
+    geometry = GEOMETRY[settings.paper]
+    placements: list[Placement] = []
+    folios: list[list[Folio]] = []  # one folio document per group of pages, laid out in parallel
+
+    def group() -> None:
+        folios.append([])
+
+    def add(piece: int, page: int, role: str, titles: tuple[str, str], blank: bool = False):
+        number = len(placements) + 1
+        side = _side_of(number, settings.binding)
+        if facing:
+            shift = 0.0
+        else:
+            offset = (geometry.outer - geometry.inner) / 2 * MILLIMETRE
+            shift = offset if side == "left" else -offset
+        placements.append(Placement(piece, page, round(shift, 4), None if blank else (len(folios) - 1, len(folios[-1]))))
+        if not blank:
+            numbers = (number_label(number, source_style["counter"]), number_label(number, target_style["counter"]))
+            folios[-1].append(Folio(f"{side}-{role}", titles, numbers))
+
+    no_titles = ("", "")
+    if facing:
+        title, toc_source, toc_target = front_results
+        group()
+        for page in range(title.pages):
+            add(0, page, "both", no_titles, blank=True)
+        for page in range(toc_source.pages):
+            add(1, page, "source", no_titles)
+            add(2, page, "target", no_titles)
+        base = 3
+        for number, view in enumerate(views):
+            group()
+            for page in range(chapter_results[2 * number].pages):  # both streams have as many pages
+                add(base + 2 * number, page, "source", view.titles)
+                add(base + 2 * number + 1, page, "target", view.titles)
+    else:
+        front = front_results[0]
+        group()
+        add(0, 0, "both", no_titles, blank=True)  # the title page
+        for page in range(1, front.pages):
+            add(0, page, "both", no_titles)
+        for number, (view, result) in enumerate(zip(views, chapter_results)):
+            group()
+            for page in range(result.pages):
+                add(1 + number, page, "both", view.titles)
+    return placements, [group for group in folios if group]
+
+
+def _pdf_date(iso: str) -> str:
+    """2025-11-28T03:20:00Z -> D:20251128032000Z"""
+    return "D:" + re.sub(r"[-:TZ]", "", iso) + "Z"

@@ -1,0 +1,264 @@
+"""Gathering: read a book folder once, validate everything, return immutable editions.
+
+This is the only stage that looks at the book's files.  Either every problem
+is collected and raised together (nothing has been written yet), or the
+caller gets one Edition per translation language, ready to render.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from .. import model as m
+from ..files import ChapterFiles, read_book_folder
+from ..problems import BookError, Location, Problem, error, has_errors
+from ..text.blocks import images, map_block, plain_inlines, plain_text
+from ..text.orthography import normalize
+from .alignment import pair_blocks
+from .config import BookConfig, parse_config
+from .markdown import pandoc_json, parse_blocks
+
+RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"})
+
+
+def direction(lang: str) -> str:
+    return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
+@dataclass(frozen=True)
+class ParsedChapter:
+    """One chapter's files, parsed but not yet paired: what checks look at."""
+
+    files: ChapterFiles
+    source: tuple[m.Block, ...]
+    translations: dict[str, tuple[m.Block, ...]]
+
+
+@dataclass(frozen=True)
+class ParsedBook:
+    folder: Path
+    config: BookConfig
+    chapters: tuple[ParsedChapter, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted({lang for chapter in self.chapters for lang in chapter.translations}))
+
+
+@dataclass(frozen=True)
+class Book:
+    """The whole book as gathered: its folder, settings and one edition per translation."""
+
+    folder: Path
+    config: BookConfig
+    editions: tuple[m.Edition, ...]
+    warnings: tuple[Problem, ...]
+
+    def edition(self, lang: str | None) -> tuple[m.Edition, ...]:
+        if lang is None:
+            return self.editions
+        return tuple(e for e in self.editions if e.target_lang == lang)
+
+
+def parse_book(book_dir: Path, *, parse=pandoc_json) -> ParsedBook:
+    """Read and parse every file of the book (one pandoc run per file), without pairing.
+
+    Raises BookError only when the folder itself is unusable; problems in
+    single files are returned in `problems` so that checks can report them all.
+    """
+    book_dir = book_dir.resolve()
+    config_file, chapter_files, problems = read_book_folder(book_dir)
+    config = BookConfig()
+    if config_file is not None:
+        config, found = parse_config(config_file.text, Path(config_file.shown), book_dir)
+        problems += found
+    chapters = []
+    for files in chapter_files:
+        source, found = parse_blocks(files.source.text, files.source.shown, _parse_or_none(files.source.text, parse))
+        problems += found
+        translations = {}
+        for lang, target in files.translations.items():
+            blocks, found = parse_blocks(target.text, target.shown, _parse_or_none(target.text, parse))
+            problems += found
+            translations[lang] = blocks
+        chapters.append(ParsedChapter(files, source, translations))
+    return ParsedBook(book_dir, config, tuple(chapters), tuple(problems))
+
+
+def load_book(book_dir: Path, *, build_time: datetime, parse=pandoc_json) -> Book:
+    """Read, parse, pair and normalise the whole book, or raise BookError with every problem."""
+    parsed = parse_book(book_dir, parse=parse)
+    problems = list(parsed.problems)
+    editions: list[m.Edition] = []
+    for lang in parsed.languages:
+        edition, found = _edition(parsed, lang, build_time)
+        problems += found
+        if edition is not None:
+            editions.append(edition)
+    if has_errors(problems):
+        raise BookError(sorted(problems, key=lambda p: (p.location, p.code)))
+    return Book(parsed.folder, parsed.config, tuple(editions), tuple(problems))
+
+
+def _parse_or_none(text: str, parse):
+    return parse(text) if text.strip() else None
+
+
+def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime) -> tuple[m.Edition | None, list[Problem]]:
+    book_dir, config = parsed.folder, parsed.config
+    source_lang = config.source_language
+    problems: list[Problem] = []
+    chapters: list[m.Chapter] = []
+    for number, chapter in enumerate(parsed.chapters, start=1):
+        files = chapter.files
+        if target_lang not in chapter.translations:
+            continue
+        source_blocks = tuple(normalised_block(b, source_lang, config) for b in chapter.source)
+        target_blocks = tuple(normalised_block(b, target_lang, config) for b in chapter.translations[target_lang])
+        if not source_blocks or not target_blocks:
+            continue
+        pairs, found = pair_blocks(source_blocks, target_blocks, source_lang=source_lang, target_lang=target_lang)
+        problems += found
+        for block in source_blocks + target_blocks:
+            problems += _image_problems(block, book_dir, Path(block.location.path))
+        slug = _slug(Path(files.name).stem) or f"chapter-{number}"
+        titles, by_heading = _chapter_titles(source_blocks, target_blocks, source_lang, target_lang)
+        chapters.append(
+            m.Chapter(
+                slug=slug,
+                number=number,
+                source_path=files.source.shown,
+                target_path=files.translations[target_lang].shown,
+                titles=titles,
+                titled_by_heading=by_heading,
+                pairs=tuple(
+                    m.Pair(
+                        index,
+                        m.Side(source_lang, direction(source_lang), source_block),
+                        m.Side(target_lang, direction(target_lang), target_block),
+                    )
+                    for index, (source_block, target_block) in enumerate(pairs, start=1)
+                ),
+            )
+        )
+    if not chapters:
+        return None, problems
+
+    titles = dict(config.titles)
+    first = chapters[0]
+    for lang in (source_lang, target_lang):
+        if lang not in titles:
+            titles[lang] = first.titles.get(lang) if first.titled_by_heading else book_dir.name
+    if len(chapters) == 1 and not first.titled_by_heading:
+        chapters[0] = m.Chapter(**{**first.__dict__, "titles": {lang: titles[lang] for lang in (source_lang, target_lang)}})
+
+    slug = _slug(titles.get(target_lang, "")) or _slug(book_dir.name) or "book"
+    identifier = config.identifier or "urn:uuid:" + str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"parallelbook:{titles[source_lang]}:{titles[target_lang]}:{target_lang}")
+    )
+    metadata = m.Metadata(
+        titles=titles,
+        authors=dict(config.authors),
+        translators=dict(config.translators),
+        subject=dict(config.subject),
+        identifier=identifier,
+        date=build_time.astimezone(timezone.utc).strftime("%Y-%m-%d"),
+        modified=build_time.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    return (
+        m.Edition(
+            slug=slug,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            metadata=metadata,
+            chapters=tuple(chapters),
+            folder=book_dir,
+        ),
+        problems,
+    )
+
+
+def normalised_block(block: m.Block, lang: str, config: BookConfig) -> m.Block:
+    """The block as published: Persian text normalised as `fix` would write it (letters, digits,
+    ZWNJ, punctuation; see orthography.normalize), unless the book keeps its own ZWNJ spelling."""
+    if lang.split("-")[0] != "fa":
+        return block
+    return map_block(block, lambda text: normalize(text, zwnj=config.zwnj_fixes))
+
+
+def _chapter_titles(source_blocks, target_blocks, source_lang, target_lang) -> tuple[dict[str, str], bool]:
+    source_heading = source_blocks[0].heading
+    target_heading = target_blocks[0].heading
+    if source_heading is not None and target_heading is not None:
+        return {
+            source_lang: plain_inlines(source_heading.inlines).strip(),
+            target_lang: plain_inlines(target_heading.inlines).strip(),
+        }, True
+    return {
+        source_lang: _first_words(source_blocks[0]),
+        target_lang: _first_words(target_blocks[0]),
+    }, False
+
+
+def _first_words(block: m.Block, count: int = 6) -> str:
+    words = plain_text(block).split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
+def _image_problems(block: m.Block, book_dir: Path, file_path: Path) -> list[Problem]:
+    problems = []
+    for image in images(block.content):
+        parsed = urlparse(image.path)
+        if parsed.scheme or parsed.netloc:
+            problems.append(
+                error(
+                    "IMAGE-REMOTE",
+                    block.location,
+                    f"image {image.path!r} is not a file in the book folder; the build never fetches from outside",
+                )
+            )
+            continue
+        resolved = resolve_image(book_dir, file_path, image.path)
+        if resolved is None:
+            problems.append(error("PATH-OUTSIDE", block.location, f"image {image.path!r} points outside the book folder"))
+        elif not resolved.is_file():
+            problems.append(error("IMAGE-MISSING", block.location, f"image {image.path!r} does not exist"))
+    return problems
+
+
+def resolve_image(book_dir: Path, chapter_path: Path, reference: str) -> Path | None:
+    """The image file a chapter refers to, or None if it lies outside the book."""
+    base = chapter_path if chapter_path.is_absolute() else Path.cwd() / chapter_path
+    resolved = (base.parent / unquote(reference)).resolve()
+    return resolved if resolved.is_relative_to(book_dir) else None
+
+
+def _slug(text: str) -> str:
+    ascii_words = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("’", ""))
+    return "-".join(ascii_words)[:60].strip("-")
+
+
+def build_time_from(environ: dict[str, str], book_dir: Path) -> tuple[datetime, list[Problem]]:
+    """SOURCE_DATE_EPOCH when set, else the newest modification time among the book's files."""
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if value is not None:
+        if not value.strip().isdigit():
+            return datetime.fromtimestamp(0, timezone.utc), [
+                error("SOURCE-DATE-EPOCH", Location("SOURCE_DATE_EPOCH"), f"must be a whole number of seconds, not {value!r}")
+            ]
+        return datetime.fromtimestamp(int(value), timezone.utc), []
+    newest = 0.0
+    for name in ("source", "translations", "templates", "book.toml"):
+        top = book_dir / name
+        for path in [top, *top.rglob("*")] if top.is_dir() else [top]:
+            try:
+                newest = max(newest, path.stat().st_mtime)
+            except OSError:
+                pass
+    return datetime.fromtimestamp(int(newest), timezone.utc), []
