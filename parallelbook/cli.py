@@ -32,6 +32,7 @@ COMMANDS = {
     "export": ("parallelbook.commands.export:command_export", "export the aligned pairs as TMX or XLIFF"),
     "lint": ("parallelbook.commands.lint:command_lint", "report Persian orthography problems in the source"),
     "fix": ("parallelbook.commands.lint:command_fix", "show (or --write) the orthography corrections"),
+    "init": ("parallelbook.commands.init:command_init", "make a new book folder with an example chapter, ready to build"),
 }
 
 
@@ -51,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_target, help_text) in COMMANDS.items():
         sub = commands.add_parser(name, help=help_text, description=help_text)
+        if name == "init":  # makes a book rather than reading one
+            sub.add_argument("dir", type=Path, metavar="DIR", help="the new book's folder: made if missing, refused unless empty")
+            sub.set_defaults(program=parser.prog)  # for the next steps it prints
+            continue
         sub.add_argument("--book", type=Path, default=Path("."), help="the book folder (default: the current folder)")
         if name not in ("lint", "fix"):  # these read the Persian files, whatever the translation
             sub.add_argument("--lang", default=None, help="only this translation language (default: every one)")

@@ -311,14 +311,14 @@ def _clashing_names(paths: list[Path]) -> list[Problem]:
 
 
 @lru_cache(maxsize=1)
-def _new_file_mode() -> int:
+def new_file_mode() -> int:
     """The mode a newly created file gets (0o666 less the umask), as mkstemp's 0o600 is not it."""
     mask = os.umask(0o022)
     os.umask(mask)
     return 0o666 & ~mask
 
 
-def _lock(handle: int, *, wait: bool) -> bool | None:
+def lock_file(handle: int, *, wait: bool) -> bool | None:
     """Take an exclusive lock on an open file, held until it is closed or its process dies.
 
     True when taken, False when another process holds it, None where file locks do not exist.
@@ -356,7 +356,7 @@ def clean_stale_parts(folder: Path) -> list[Path]:
             continue
         try:
             age = time.time() - os.fstat(handle).st_mtime
-            stale = _lock(handle, wait=False) if age >= YOUNGEST_STALE else False
+            stale = lock_file(handle, wait=False) if age >= YOUNGEST_STALE else False
             if stale is None:
                 stale = age > STALE_WITHOUT_LOCKS
             if stale:
@@ -386,11 +386,11 @@ def atomic_output(path: Path):
     try:
         mode = path.stat().st_mode & 0o777
     except OSError:
-        mode = _new_file_mode()
+        mode = new_file_mode()
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}{PART_INFIX}", suffix=".part", dir=path.parent)
     temporary_path = Path(temporary)
     try:
-        _lock(handle, wait=True)
+        lock_file(handle, wait=True)
         yield temporary_path
         os.chmod(temporary_path, mode)
         with open(temporary_path, "rb") as written:
