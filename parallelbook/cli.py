@@ -70,7 +70,11 @@ def _parser() -> argparse.ArgumentParser:
             )
             sub.add_argument("--pdf-variant", choices=("pdf/ua-1",), default=None, help="a tagged, accessible PDF")
             sub.add_argument("--jobs", type=int, default=None, help="worker processes laying out chapters (default: the number of cores)")
-            sub.add_argument("--no-cache", action="store_true", help="lay out everything again, ignoring BUILD/.cache")
+            sub.add_argument("--no-cache", action="store_true", help="lay out everything again, ignoring the cache")
+            sub.add_argument(
+                "--cache-dir", type=Path, default=None, metavar="DIR",
+                help="keep the cache in DIR, which several builds may share (default: $PARALLELBOOK_CACHE_DIR, else OUT/.cache)",
+            )
         if name in ("all", "epub"):
             sub.add_argument("--kindle", action="store_true", help="also an AZW3 for Kindle (needs calibre's ebook-convert)")
             sub.add_argument("--kobo", action="store_true", help="also a kepub for Kobo (needs calibre and its KePub plugin)")

@@ -2,9 +2,10 @@
 
 Nothing is written until every output has rendered; each file is then moved
 into place atomically, so a failed build leaves the previous outputs as they
-were.  Work already done is found in OUT/.cache: pandoc's reading of a file
-that has not changed, a chapter laid out before, and — when nothing at all has
-changed — the whole build.
+were.  Work already done is found in the cache (OUT/.cache, or the folder
+--cache-dir names, which several builds may share): pandoc's reading of a
+file that has not changed, a chapter laid out before; and OUT/.cache/manifest.json
+knows when nothing at all has changed since the last build into OUT.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -21,8 +24,8 @@ from pathlib import Path
 
 from . import __version__
 from .cache import Cache, digest
-from .files import clean_stale_parts, write_bytes_atomically
-from .problems import BookError, Location, Outcome, Problem, Severity, error
+from .files import clean_stale_parts, shown_path, write_bytes_atomically
+from .problems import BookError, Location, Outcome, Problem, Severity, error, warning
 from .read.book import Book, build_time_from, load_book
 from .render.fonts import coverage_problems, font_set
 from .render.templating import TOOL_TEMPLATES, environment
@@ -43,7 +46,8 @@ class Options:
     pdf_variant: str | None = None
     epub_layout: str | None = None
     jobs: int = 1  # worker processes laying out chapters
-    cache: bool = True  # reuse and keep work under OUT/.cache
+    cache: bool = True  # reuse and keep work in the cache
+    cache_dir: Path | None = None  # where the cache is; None: OUT/.cache
     kindle: bool = False  # also an AZW3, with calibre
     kobo: bool = False  # also a kepub, with calibre
 
@@ -162,6 +166,66 @@ def _pandoc_version() -> str:
 
 # ---------------------------------------------------------------- knowing that nothing changed
 
+# The Python distributions that make the outputs' bytes, besides this package; what they require is followed.
+RUNTIME_DISTRIBUTIONS = ("weasyprint", "pypdf", "fonttools", "pillow", "jinja2", "pypandoc-binary", "font-source-serif-pro")
+
+
+@lru_cache(maxsize=None)
+def tool_fingerprint(package: Path = PACKAGE, version: str = __version__) -> str:
+    """The tool itself: its version, every file of the package (code, templates, fonts, word lists)
+    and the version of every library it builds with.
+
+    Every cache entry depends on it (the cache's salt), so an entry made by other code -- another
+    release, a checkout with one line changed, another WeasyPrint or fontTools -- is never found:
+    a cache shared between output folders, machines or CI runs serves only what this very tool
+    would make.  (Pango and HarfBuzz, which are not Python packages, are in the PDF pieces' keys.)
+    """
+    parts = [version]
+    for path in _files_under(package, set()):
+        parts += [path.relative_to(package).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()]
+    return digest(*parts, *_distribution_versions(RUNTIME_DISTRIBUTIONS))
+
+
+def _distribution_versions(roots: tuple[str, ...]) -> list[str]:
+    """`name==version` of each distribution named and of everything it requires (extras aside).
+
+    Read from the metadata folders directly: importlib.metadata searches every path for every name,
+    a tenth of a second that even a build which finds nothing changed would pay.  sys.path[0], the
+    script's or the working folder, is not where packages are installed.
+    """
+    installed: dict[str, tuple[Path, str]] = {}  # normalised name -> (metadata folder, version)
+    for folder in sys.path[1:]:
+        try:
+            names = os.listdir(folder)
+        except OSError:  # a zip file, or a folder that does not exist
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):  # NAME-VERSION.dist-info, NAME with its hyphens made underscores
+                distribution, _, found = name.removesuffix(".dist-info").partition("-")
+                installed.setdefault(_normalised(distribution), (Path(folder) / name, found))  # the first wins, as for imports
+    versions: dict[str, str] = {}
+    pending = list(roots)
+    while pending:
+        name = _normalised(pending.pop())
+        if name in versions:
+            continue
+        if name not in installed:
+            versions[name] = "absent"
+            continue
+        folder, versions[name] = installed[name]
+        try:
+            metadata = (folder / "METADATA").read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+        for requirement in re.findall(r"^Requires-Dist:\s*([A-Za-z0-9._-]+)(.*)$", metadata, re.MULTILINE):
+            if not re.search(r"\bextra\s*==", requirement[1]):
+                pending.append(requirement[0])
+    return sorted(f"{name}=={version}" for name, version in versions.items())
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
 
 def _files_under(folder: Path, skip: set[Path]):
     """Every file a book is made of (hidden folders, virtual environments and outputs left out)."""
@@ -186,15 +250,18 @@ def _files_under(folder: Path, skip: set[Path]):
 
 
 def inputs_fingerprint(book_dir: Path, out_dir: Path, options: Options, build_time: datetime) -> str:
-    """A hash of everything a build reads: the book's files, the tool's code, templates and fonts."""
+    """A hash of everything a build reads: the book's files, the tool (code, templates, fonts, libraries)."""
     book_dir = book_dir.resolve()
     skip = {out_dir.resolve(), (book_dir / "build").resolve()}
-    # Everything that changes the outputs; not how many workers make them, nor whether the cache is used.
-    relevant = replace(options, jobs=1, cache=True)
-    parts: list[str] = [__version__, repr(relevant), build_time.isoformat()]
-    folders = [book_dir / "source", book_dir / "translations", book_dir / "book.toml", book_dir / "templates", PACKAGE, TOOL_TEMPLATES]
+    if options.cache_dir is not None:
+        skip.add(options.cache_dir.resolve())
+    # Everything that changes the outputs; not how many workers make them, nor whether or where work is cached.
+    relevant = replace(options, jobs=1, cache=True, cache_dir=None)
+    parts: list[str] = [tool_fingerprint(), repr(relevant), build_time.isoformat()]
+    folders = [book_dir / "source", book_dir / "translations", book_dir / "book.toml", book_dir / "templates"]
     if book_dir.is_dir():  # else load_book says BOOK-NOT-FOUND
-        folders += [path for path in sorted(book_dir.iterdir()) if path.is_dir() and not path.name.startswith(".") and path not in folders]
+        # Every file of the book, not only its folders: a template may name logo.png beside book.toml.
+        folders += [path for path in sorted(book_dir.iterdir()) if not path.name.startswith(".") and path not in folders]
     try:
         import font_source_serif_pro
 
@@ -257,8 +324,7 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
 
     statistics = Statistics()
     clean_stale_parts(out_dir)  # what a killed build left behind
-    cache = Cache(out_dir / ".cache" if options.cache else None)
-    manifest_path = out_dir / ".cache" / "manifest.json"
+    manifest_path = out_dir / ".cache" / "manifest.json"  # about OUT's outputs: never in a shared cache
     inputs = inputs_fingerprint(book_dir, out_dir, options, build_time) if options.cache else ""
     manifest = Manifest.load(manifest_path) if options.cache else None
     if manifest is not None and manifest.still_valid(inputs, out_dir):
@@ -269,11 +335,12 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
         )
         return BuildResult(written, remembered, statistics, up_to_date=True)
 
+    cache, unusable = open_cache(options, out_dir)
     runner = PieceRunner(cache=cache, jobs=options.jobs, base_url=book_dir.resolve().as_uri() + "/", allowed=(), progress=progress)
     if "pdf" in options.outputs or "epub" in options.outputs:
         runner.start()  # the workers start up while pandoc reads the book
     try:
-        return _build(
+        result = _build(
             book_dir=book_dir,
             out_dir=out_dir,
             options=options,
@@ -286,6 +353,24 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
         )
     finally:
         runner.close()
+    return replace(result, problems=unusable + result.problems)  # not remembered: the next build says it again, or not
+
+
+def open_cache(options: Options, out_dir: Path) -> tuple[Cache, tuple[Problem, ...]]:
+    """The cache this build reads and fills, salted with the tool; a cache folder that cannot be made is a warning."""
+    if not options.cache:
+        return Cache(None), ()
+    folder = options.cache_dir if options.cache_dir is not None else out_dir / ".cache"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if options.cache_dir is None:  # OUT itself cannot be written: the build says so when it writes (OUTPUT-UNWRITABLE)
+            return Cache(None), ()
+        why = "it is a file, not a folder" if folder.exists() else (exc.strerror or str(exc))
+        return Cache(None), (
+            warning("CACHE-UNUSABLE", Location(shown_path(folder)), f"the cache folder cannot be used ({why}); building without a cache"),
+        )
+    return Cache(folder, salt=tool_fingerprint()), ()
 
 
 def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs, manifest_path, runner) -> BuildResult:
@@ -372,7 +457,10 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
     return BuildResult(tuple(written), tuple(problems), statistics)
 
 
-def options_from(args) -> Options:
+CACHE_DIR_VARIABLE = "PARALLELBOOK_CACHE_DIR"
+
+
+def options_from(args, environ: Mapping[str, str] = os.environ) -> Options:
     outputs = OUTPUTS if args.command in ("all", "watch") else (args.command,)
     if args.layout is not None:
         for output in outputs:
@@ -382,6 +470,7 @@ def options_from(args) -> Options:
                 )
     if args.jobs is not None and args.jobs < 1:
         raise BookError([error("USAGE", Location("--jobs"), "--jobs must be 1 or more")])
+    cache_dir = getattr(args, "cache_dir", None) or environ.get(CACHE_DIR_VARIABLE)  # the option wins; an empty variable is unset
     return Options(
         outputs=outputs,
         language=args.lang,
@@ -392,6 +481,7 @@ def options_from(args) -> Options:
         epub_layout=args.layout if "epub" in outputs else None,
         jobs=args.jobs or os.cpu_count() or 1,
         cache=not args.no_cache,
+        cache_dir=Path(cache_dir) if cache_dir else None,
         kindle=getattr(args, "kindle", False),
         kobo=getattr(args, "kobo", False),
     )

@@ -17,7 +17,9 @@ EPOCH = "1764300000"  # 2025-11-28T03:20:00Z
 
 def run_build(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """`python build.py ARGS` exactly as a user runs it."""
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
+    # A cache the user shares between builds (PARALLELBOOK_CACHE_DIR) must not make tests reuse work.
+    inherited = {name: value for name, value in os.environ.items() if name != "PARALLELBOOK_CACHE_DIR"}
+    environment = {**inherited, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
     return subprocess.run(
         [sys.executable, str(ROOT / "build.py"), *args],
         cwd=cwd or ROOT,

@@ -116,7 +116,7 @@ def test_a_corrupt_cache_entry_is_noticed_and_made_again(book, tmp_path):
     out = tmp_path / "out"
     assert run_build("pdf", "--book", str(book), "--out", str(out)).returncode == 0
     original = next(out.glob("*.pdf")).read_bytes()
-    blobs = sorted((out / ".cache" / "pdf").rglob("*.bin"))
+    blobs = sorted((out / ".cache" / "pdf").rglob("*.entry"))
     assert blobs
     blobs[0].write_bytes(blobs[0].read_bytes()[:-100] + b"corrupted")
     next(out.glob("*.pdf")).unlink()

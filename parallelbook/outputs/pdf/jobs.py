@@ -19,6 +19,7 @@ import logging
 import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -58,6 +59,7 @@ class PieceResult:
     pages: int
     messages: tuple[str, ...]
     refused: tuple[str, ...]
+    read: tuple[str, ...] = ()  # the files WeasyPrint loaded: fonts, images, whatever a book's CSS names
 
 
 def _warm_up() -> None:
@@ -77,7 +79,33 @@ def lay_out_piece(html: str, base_url: str, allowed: tuple[str, ...]) -> PieceRe
         data = document.write_pdf(pdf_identifier=b"parallelbook-piece")
     finally:
         logger.removeHandler(collector)
-    return PieceResult(data, len(document.pages), tuple(collector.messages), tuple(guard.refused))
+    return PieceResult(data, len(document.pages), tuple(collector.messages), tuple(guard.refused), tuple(sorted(set(guard.read))))
+
+
+@lru_cache(maxsize=1)
+def layout_engine() -> str:
+    """The versions of what turns HTML into a piece: WeasyPrint and the system libraries it shapes text with.
+
+    Pango and HarfBuzz are not Python packages, so the cache's salt (the tool's code and its Python
+    dependencies) does not cover them; a cache shared between machines must not mix their pieces.
+    """
+    import weasyprint
+    from weasyprint.text.ffi import pango
+
+    return f"weasyprint {weasyprint.__version__}; pango {pango.pango_version()}; harfbuzz {_harfbuzz_version()}"
+
+
+def _harfbuzz_version() -> str:
+    import cffi
+
+    ffi = cffi.FFI()
+    ffi.cdef("const char *hb_version_string(void);")
+    for name in ("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll", "harfbuzz", "libharfbuzz-0"):  # as WeasyPrint looks
+        try:
+            return ffi.string(ffi.dlopen(name).hb_version_string()).decode("ascii")
+        except (OSError, AttributeError):
+            continue
+    return "unknown"
 
 
 @dataclass
@@ -106,30 +134,47 @@ class PieceRunner:
             self._pool = None
 
     def key(self, html: str) -> str:
-        import weasyprint
-
         loaded = sorted(set(_FILE_URL.findall(html)))
-        return digest("piece", __version__, weasyprint.__version__, self.base_url, html, *(self._hash(url) for url in loaded))
+        files = (url + "=" + self._hash(Path(unquote(urlparse(url).path))) for url in loaded)
+        return digest("piece", __version__, layout_engine(), self.base_url, *self.allowed, html, *files)
 
-    def _hash(self, url: str) -> str:
-        if url not in self._file_hashes:
+    def _hash(self, path: Path) -> str:
+        """The SHA-256 of a file as it is now (once per build), or "missing"."""
+        if str(path) not in self._file_hashes:
             try:
-                self._file_hashes[url] = digest(Path(unquote(urlparse(url).path)).read_bytes())
+                self._file_hashes[str(path)] = digest(path.read_bytes())
             except OSError:
-                self._file_hashes[url] = "missing"
-        return url + "=" + self._file_hashes[url]
+                self._file_hashes[str(path)] = "missing"
+        return self._file_hashes[str(path)]
+
+    def _from_cache(self, key: str) -> PieceResult | None:
+        """A piece laid out before, if every file it loaded is still as it was.
+
+        The key holds the files the HTML names by absolute URL; a book's own CSS may load others by a
+        relative one (url("images/logo.png")), which only the record of what was read catches.
+        """
+        cached = self.cache.get("pdf", key)
+        if cached is None:
+            return None
+        data, meta = cached
+        try:
+            read: dict[str, str] = meta["read"]
+            if any(self._hash(Path(path)) != sha for path, sha in read.items()):
+                return None
+            return PieceResult(data, meta["pages"], tuple(meta["messages"]), tuple(meta["refused"]), tuple(read))
+        except (KeyError, TypeError, AttributeError):
+            return None
 
     def run(self, documents: list[str]) -> list[PieceResult]:
         keys = [self.key(html) for html in documents]
         results: dict[int, PieceResult] = {}
         missing: list[int] = []
         for index, key in enumerate(keys):
-            cached = self.cache.get("pdf", key)
+            cached = self._from_cache(key)
             if cached is None:
                 missing.append(index)
             else:
-                data, meta = cached
-                results[index] = PieceResult(data, meta["pages"], tuple(meta["messages"]), tuple(meta["refused"]))
+                results[index] = cached
         self.reused += len(documents) - len(missing)
         self.laid_out += len(missing)
         bar = self.progress("laying out", len(missing)) if self.progress and missing else None
@@ -155,7 +200,12 @@ class PieceRunner:
                 "pdf",
                 keys[index],
                 result.data,
-                {"pages": result.pages, "messages": list(result.messages), "refused": list(result.refused)},
+                {
+                    "pages": result.pages,
+                    "messages": list(result.messages),
+                    "refused": list(result.refused),
+                    "read": {path: self._hash(Path(path)) for path in result.read},
+                },
             )
             results[index] = result
         return [results[index] for index in range(len(documents))]

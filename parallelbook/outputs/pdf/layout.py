@@ -225,6 +225,7 @@ def fetch_guard(allowed: list[Path]):
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
             self.allowed = [path.resolve() for path in allowed]
             self.refused: list[str] = []
+            self.read: list[str] = []  # every file it let WeasyPrint load, for the cache (jobs.py)
 
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
@@ -233,6 +234,7 @@ def fetch_guard(allowed: list[Path]):
             if parsed.scheme == "file":
                 path = Path(url2pathname(parsed.path)).resolve()
                 if any(path.is_relative_to(root) for root in self.allowed):
+                    self.read.append(str(path))
                     return super().fetch(url, headers)
             self.refused.append(url)
             raise ValueError(f"refused to load {url}: outside the book")

@@ -1,0 +1,104 @@
+"""The cache shared between builds: --cache-dir and PARALLELBOOK_CACHE_DIR, concurrent builds, damaged entries.
+
+The book is the one `init` makes: the smallest real book, built in seconds.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import EPOCH, ROOT, run_build
+
+
+def _stats(stdout: str) -> dict[str, int]:
+    found = re.search(r"pandoc runs: (\d+) \(files reused: (\d+)\); PDF pieces laid out: (\d+) \(reused: (\d+)\)", stdout)
+    assert found, stdout
+    return dict(zip(("pandoc", "files_reused", "laid_out", "reused"), map(int, found.groups())))
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted(path for path in cache.rglob("*") if path.is_file())
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("shared-cache") / "book"
+    assert run_build("init", str(folder)).returncode == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def first(book, tmp_path_factory):
+    """The book built once into its own folder, filling a shared cache."""
+    work = tmp_path_factory.mktemp("first")
+    cache, out = work / "cache", work / "out"
+    result = run_build("pdf", "--book", str(book), "--out", str(out), "--cache-dir", str(cache), "--jobs", "1")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    return {"cache": cache, "out": out, "stats": _stats(result.stdout)}
+
+
+def test_a_second_output_folder_lays_out_nothing_again(book, first, tmp_path):
+    assert first["stats"]["laid_out"] > 0 and not (first["out"] / ".cache" / "pdf").exists(), "the entries went to --cache-dir"
+    result = run_build("pdf", "--book", str(book), "--out", str(tmp_path / "second"), "--cache-dir", str(first["cache"]), "--jobs", "1")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    stats = _stats(result.stdout)
+    assert stats["laid_out"] == 0 and stats["pandoc"] == 0, stats
+    assert stats["reused"] == first["stats"]["laid_out"]
+    assert _outputs(tmp_path / "second") == _outputs(first["out"])
+
+
+def test_the_environment_variable_names_the_cache_and_the_option_wins(book, first, tmp_path):
+    by_variable = run_build("pdf", "--book", str(book), "--out", str(tmp_path / "a"), env={"PARALLELBOOK_CACHE_DIR": str(first["cache"])})
+    assert _stats(by_variable.stdout)["laid_out"] == 0, by_variable.stdout + by_variable.stderr
+    by_option = run_build(
+        "pdf", "--book", str(book), "--out", str(tmp_path / "b"),
+        "--cache-dir", str(tmp_path / "empty-cache"), env={"PARALLELBOOK_CACHE_DIR": str(first["cache"])},
+    )
+    assert _stats(by_option.stdout)["laid_out"] == first["stats"]["laid_out"]
+    assert _entries(tmp_path / "empty-cache")
+
+
+def test_concurrent_builds_sharing_a_cache_both_succeed_and_leave_it_whole(book, first, tmp_path):
+    cache = tmp_path / "cache"
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "pdf", "--book", str(book), "--out", str(tmp_path / f"out{n}"),
+             "--cache-dir", str(cache), "--jobs", "1"],
+            env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for n in (1, 2)
+    ]
+    results = [(process.communicate(timeout=300), process.returncode) for process in processes]
+    for (stdout, stderr), code in results:
+        assert code == 0 and stderr == "", stderr
+    assert _outputs(tmp_path / "out1") == _outputs(tmp_path / "out2") == _outputs(first["out"])
+    assert not [p for p in cache.rglob("*") if p.name.startswith(".")], "no temporary file is left in the cache"
+    third = run_build("pdf", "--book", str(book), "--out", str(tmp_path / "out3"), "--cache-dir", str(cache), "--jobs", "1")
+    assert _stats(third.stdout)["laid_out"] == 0, "every entry the two builds wrote is whole and verified"
+
+
+def test_a_damaged_entry_is_made_again_and_never_used(book, first, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(first["cache"], cache)
+    entries = _entries(cache / "pdf")
+    entries[0].write_bytes(entries[0].read_bytes()[: len(entries[0].read_bytes()) // 2])  # truncated
+    data = bytearray(entries[1].read_bytes())
+    data[-200] ^= 0x01  # one bit flipped in the PDF
+    entries[1].write_bytes(bytes(data))
+    result = run_build("pdf", "--book", str(book), "--out", str(tmp_path / "out"), "--cache-dir", str(cache), "--jobs", "1")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert _stats(result.stdout)["laid_out"] == 2
+    assert _outputs(tmp_path / "out") == _outputs(first["out"])
