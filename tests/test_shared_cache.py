@@ -102,3 +102,36 @@ def test_a_damaged_entry_is_made_again_and_never_used(book, first, tmp_path):
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert _stats(result.stdout)["laid_out"] == 2
     assert _outputs(tmp_path / "out") == _outputs(first["out"])
+
+
+def test_a_file_the_books_css_loads_is_part_of_what_a_piece_depends_on(book, tmp_path):
+    """A book's template may load files by a relative URL, which the piece's HTML does not name:
+    changing such a file must lay the pieces out again, and the build must not think nothing changed."""
+    from PIL import Image
+
+    work = tmp_path / "book"
+    shutil.copytree(book, work)
+    (work / "templates" / "pdf").mkdir(parents=True)
+    css = (ROOT / "parallelbook" / "render" / "templates" / "pdf" / "book.css.j2").read_text("utf-8")
+    (work / "templates" / "pdf" / "book.css.j2").write_text(css + '\n.chapter h1::before { content: url("mark.png"); }\n', "utf-8")
+    Image.new("RGB", (30, 30), (200, 0, 0)).save(work / "mark.png")  # beside book.toml, not in a folder
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    red = run_build("pdf", "--book", str(work), "--out", str(out), "--cache-dir", str(cache), "--jobs", "1")
+    assert red.returncode == 0 and red.stderr == "", red.stderr
+    red_pdf = _outputs(out)
+
+    Image.new("RGB", (30, 30), (0, 0, 200)).save(work / "mark.png")
+    blue = run_build("pdf", "--book", str(work), "--out", str(out), "--cache-dir", str(cache), "--jobs", "1")
+    assert "nothing changed" not in blue.stdout
+    assert _stats(blue.stdout)["laid_out"] >= 1, "the chapter that shows the mark is laid out again"
+    scratch = run_build("pdf", "--book", str(work), "--out", str(tmp_path / "scratch"), "--no-cache", "--jobs", "1")
+    assert _outputs(out) == _outputs(tmp_path / "scratch") != red_pdf
+
+
+def test_a_cache_folder_that_cannot_be_made_is_a_warning_and_the_build_goes_on(book, first, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder", "utf-8")
+    result = run_build("pdf", "--book", str(book), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "a-file"), "--jobs", "1")
+    assert result.returncode == 0
+    assert re.fullmatch(r".*a-file: warning: the cache folder cannot be used \(it is a file, not a folder\); building without a cache \[CACHE-UNUSABLE\]\n", result.stderr)
+    assert _outputs(tmp_path / "out") == _outputs(first["out"])
+    assert (tmp_path / "a-file").read_text("utf-8") == "not a folder"
