@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--jobs", type=int, default=None, help="worker processes laying out chapters (default: the number of cores)")
             sub.add_argument("--no-cache", action="store_true", help="lay out everything again, ignoring the cache")
             sub.add_argument(
-                "--cache-dir", type=Path, default=None, metavar="DIR",
+                "--cache-dir", default=None, metavar="DIR",  # a string: an empty one means none, not "."
                 help="keep the cache in DIR, which several builds may share (default: $PARALLELBOOK_CACHE_DIR, else OUT/.cache)",
             )
         if name in ("all", "epub"):

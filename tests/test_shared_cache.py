@@ -135,3 +135,22 @@ def test_a_cache_folder_that_cannot_be_made_is_a_warning_and_the_build_goes_on(b
     assert re.fullmatch(r".*a-file: warning: the cache folder cannot be used \(it is a file, not a folder\); building without a cache \[CACHE-UNUSABLE\]\n", result.stderr)
     assert _outputs(tmp_path / "out") == _outputs(first["out"])
     assert (tmp_path / "a-file").read_text("utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize(
+    "argv, variable, expected",
+    [
+        ([], None, None),
+        ([], "", None),  # an empty variable is unset
+        ([], "/shared/cache", "/shared/cache"),
+        (["--cache-dir", "mine"], "/shared/cache", "mine"),  # the option wins
+        (["--cache-dir", ""], None, None),  # an empty option is none, not the working folder
+    ],
+)
+def test_where_the_cache_is(argv, variable, expected):
+    from parallelbook.cli import _parser
+    from parallelbook.pipeline import options_from
+
+    environ = {} if variable is None else {"PARALLELBOOK_CACHE_DIR": variable}
+    options = options_from(_parser().parse_args(["pdf", *argv]), environ)
+    assert options.cache_dir == (None if expected is None else Path(expected))
