@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import shutil
 from pathlib import Path
 
@@ -43,9 +44,8 @@ def command_init(args) -> Outcome:
         raise BookError([error("OUTPUT-UNWRITABLE", Location(shown), f"cannot make the book folder: {_why(folder, exc)}")]) from exc
     program = getattr(args, "program", "parallelbook")
     lines = [f"created {shown_path(folder / name)}" for name in files]
-    lines.append(
-        f"next: `{program} check --book {shown}` checks it; `{program} --book {shown}` builds it into {shown_path(folder / 'build')}"
-    )
+    book = shlex.quote(shown)
+    lines.append(f"next: `{program} check --book {book}` checks it; `{program} --book {book}` builds it into {shown_path(folder / 'build')}")
     return Outcome(lines=tuple(lines))
 
 
