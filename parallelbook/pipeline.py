@@ -360,12 +360,12 @@ def open_cache(options: Options, out_dir: Path) -> tuple[Cache, tuple[Problem, .
     """The cache this build reads and fills, salted with the tool; a cache folder that cannot be made is a warning."""
     if not options.cache:
         return Cache(None), ()
-    folder = options.cache_dir if options.cache_dir is not None else out_dir / ".cache"
+    if options.cache_dir is None:  # made when something is put in it: a build that fails early makes no folder
+        return Cache(out_dir / ".cache", salt=tool_fingerprint()), ()
+    folder = options.cache_dir
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        if options.cache_dir is None:  # OUT itself cannot be written: the build says so when it writes (OUTPUT-UNWRITABLE)
-            return Cache(None), ()
         why = "it is a file, not a folder" if folder.exists() else (exc.strerror or str(exc))
         return Cache(None), (
             warning("CACHE-UNUSABLE", Location(shown_path(folder)), f"the cache folder cannot be used ({why}); building without a cache"),
