@@ -1391,9 +1391,7 @@ class _Scanner:
         if letters:
             if _is_letter(letters[0]) or _is_letter(letters[-1]):
                 return True
-        # a short Latin or symbolic quotation inside a Persian sentence: «%1$s»
-        if " " in inner.strip():
-            return False
+        # a Latin or symbolic quotation inside a Persian sentence: «%1$s», «Hello World»
         return self._nearest_letter(a - 1, -1) == "fa" and self._nearest_letter(b + 1, 1) == "fa"
 
     def _quotes(self) -> None:
@@ -1546,9 +1544,14 @@ EZAFE_SPELLINGS = ("hamza", "yeh", "keep")
 
 def _keep_set(keep) -> frozenset[str]:
     """The book's deliberate spellings, as the scanner compares them (letters normalised, no marks)."""
-    if isinstance(keep, frozenset) and not keep:
+    if isinstance(keep, frozenset):
         return keep
-    return frozenset(_MARK_RE.sub("", _norm_letters(w.strip())) for w in keep if w.strip())
+    return _keep_set_of(tuple(keep))
+
+
+@lru_cache(maxsize=64)
+def _keep_set_of(keep: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(" ".join(_MARK_RE.sub("", _norm_letters(w)).split()) for w in keep if w.strip())
 
 
 def corrections(text: str, *, zwnj: bool = True, skip=(), ezafe: str = "hamza", keep=()) -> list[Correction]:
