@@ -989,6 +989,7 @@ class _Scanner:
         return self.mask.find(1, max(a, 0), b) != -1
 
     def run(self) -> list[_Edit]:
+        self._soft_hyphens()
         self._tokens()
         self._arabic_digits()
         self._ascii_digits()
@@ -1100,6 +1101,14 @@ class _Scanner:
                     cps = ", ".join(f"U+{ord(c):04X}" for c in orig if c in _INVISIBLES)
                     msg = f"invisible control character {cps}: remove it" + extra
                 self.edits.append(_Edit(s, e, code, "warning", msg, normed, True, normed))
+
+    def _soft_hyphens(self) -> None:
+        """A soft hyphen (U+00AD) inside a Persian word is a ZWNJ typed with the wrong key."""
+        for mo in _SOFT_HYPHEN_RE.finditer(self.text):
+            i = mo.start()
+            if not self.masked(i - 1, i + 2):
+                self.edits.append(_Edit(i, i + 1, "FA-INVISIBLE", "warning",
+                                        "soft hyphen U+00AD inside a Persian word: write a ZWNJ", ZWNJ, True))
 
     def _kashida_dashes(self, s: int, e: int, dash_open: bool) -> tuple[int, int, bool]:
         """Kashida that cannot be padding is a dash: alone, at a word's start (ـکه), or closing
@@ -1507,6 +1516,7 @@ def _persian_number(num: str) -> tuple[str, bool]:
     return out, plain
 
 
+_SOFT_HYPHEN_RE = re.compile(f"(?<=[{_LETTERS}])\u00AD(?=[{_LETTERS}])")
 _OPENERS = "«([{\u201C\""
 _CLOSERS = "»)]}\u201D\""
 _FA_LETTER = f"[{_LETTERS}]"
