@@ -1351,7 +1351,7 @@ class _Scanner:
             pc = text[s - 1]
             if self.mask[s - 1]:
                 continue
-            if not _is_letter(pc) and not (pc in "»)]}" and self._nearest_letter(s - 2, -1) == "fa"):
+            if not _is_letter(pc) and not (pc in _CLOSERS and self._nearest_letter(s - 2, -1) == "fa"):
                 continue
             if m in ",;?" and e not in latin_ok:
                 continue
