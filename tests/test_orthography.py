@@ -744,3 +744,153 @@ if given is not None:
         assert fix(text) == normalize(text)
         if not any(c.isdigit() for c in text):
             assert normalize(text) == text
+
+
+# --------------------------------------------------------------------------- issue 12: real-world typing
+
+
+@pytest.mark.parametrize(
+    "typed, expected, code",
+    [
+        ("ما می توانیم", "ما می+توانیم", "FA-ZWNJ-PREFIX"),
+        ("من نمی روم", "من نمی+روم", "FA-ZWNJ-PREFIX"),
+        ("او می آید", "او می+آید", "FA-ZWNJ-PREFIX"),
+        ("این کتاب ها را", "این کتاب+ها را", "FA-ZWNJ-PLURAL"),
+        ("این کار ها را", "این کارها را", "FA-ZWNJ-PLURAL"),       # after a non-joining letter: joined
+        ("لحظه هایی سخت", "لحظه+هایی سخت", "FA-ZWNJ-PLURAL"),
+        ("آن ها رفتند", "آن+ها رفتند", "FA-ZWNJ-PLURAL"),
+        ("پذیرفته ام.", "پذیرفته+ام.", "FA-ZWNJ-ENCLITIC"),
+        ("خانه ای بزرگ", "خانه+ای بزرگ", "FA-ZWNJ-ENCLITIC"),
+        ("آنها کرده اند", "آنها کرده+اند", "FA-ZWNJ-ENCLITIC"),
+        ("من ایرانی ام", "من ایرانی+ام", "FA-ZWNJ-ENCLITIC"),
+        ("بزرگ تر از", "بزرگ+تر از", "FA-ZWNJ-COMPARATIVE"),
+        ("قدرتمند ترین زبان", "قدرتمندترین زبان", "FA-ZWNJ-COMPARATIVE"),
+        ("زبان بیش تر", "زبان بیشتر", "FA-ZWNJ-COMPARATIVE"),     # بیشتر، کمتر: joined (Academy)
+        ("کاری بی دلیل", "کاری بی+دلیل", "FA-ZWNJ-COMPOUND"),
+    ],
+)
+def test_space_where_a_zwnj_belongs(typed, expected, code):
+    fs = lint(typed)
+    assert code in [f.code for f in fs], fs
+    assert fix(typed) == zw(expected)
+    assert lint(fix(typed)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "در ماه می سال جدید",          # می the month
+        "جام می ناب",                  # می the noun: no verb after it
+        "او نمی است",                  # not a verb form
+        "این لباس تر است",             # تر the adjective "wet": at most a suggestion
+        "بی تو هرگز",                  # بی the preposition before a pronoun
+        "گفتی ای دوست",                # ای the vocative after a verb in ی
+        "این خانه است",                # است stays apart
+        "بیا ها!",                     # ها the colloquial particle after a verb
+        "که ای",                       # short function words
+        "قدیمی است که",                # a word that ends in می
+    ],
+)
+def test_no_damaging_guess_across_a_space(text):
+    assert fix(text) == text
+    assert [f for f in lint(text) if f.autofix] == []
+
+
+def test_unclear_spaces_are_suggestions():
+    (f,) = lint("این لباس تر است")
+    assert f.code == "FA-ZWNJ-COMPARATIVE" and f.severity == "suggestion" and not f.autofix
+    (f,) = lint("با خانواده بی خانه ماند")
+    assert f.code == "FA-ZWNJ-SPACE" and f.severity == "suggestion" and f.replacement == zw("بی+خانه")
+    (f,) = lint("مسافت ۹کیلومتر")
+    assert f.code == "FA-SPACE-DIGIT" and not f.autofix and f.replacement == "۹ کیلومتر"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["خانه ی ما", "خانه ي ما", "خانهء ما", "خانه ء ما", zw("خانه+ی ما"), zw("خانه+ٔ ما"), "خانۀ ما", "خانهٔ ما"],
+)
+def test_ezafe_one_spelling(typed):
+    assert fix(typed) == "خانهٔ ما"
+    assert fix(typed, ezafe="yeh") == zw("خانه+ی ما")
+    assert fix(typed, ezafe="keep") == fix(typed, ezafe="keep", keep=())  # settings are plain values
+    if typed != "خانهٔ ما":
+        assert "FA-EZAFE" in [f.code for f in lint(typed)]
+
+
+def test_ezafe_only_after_a_silent_heh():
+    for text in ("راه ی", "کوه ی", "شبیه ی", "که ی"):
+        assert [f for f in lint(text) if f.code == "FA-EZAFE"] == [], text
+    assert fix(zw("خانه+یی بر آب")) == zw("خانه+ای بر آب")   # the old indefinite spelling
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("دیر آمدے؛ ببخش کہ ویرانہ" + ZWNJ + "ایم", "دیر آمدی؛ ببخش که ویرانه" + ZWNJ + "ایم"),
+        ("سلام عليكم و رحمۃاللہ", "سلام علیکم و رحمةالله"),
+        ("ڪتاب ۍ ې ە ھ", "کتاب ی ی ه ه"),
+    ],
+)
+def test_every_foreign_letter_form(typed, expected):
+    assert fix(typed) == expected
+    assert all(f.code == "FA-ARABIC-LETTER" for f in lint(typed))
+
+
+def test_kashida_padding_and_dashes():
+    assert fix("سلامـــت و لــعل") == "سلامت و لعل"
+    assert fix("ـ که در واقع ـ") == "– که در واقع –"
+    assert fix("ما ـکه می" + ZWNJ + "بالیمـ شاید") == "ما –که می" + ZWNJ + "بالیم– شاید"
+    assert fix("۱۱ـ۲۳") == "۱۱–۲۳"
+    assert {f.code for f in lint("ـ که ـ")} == {"FA-TATWEEL"}
+
+
+def test_soft_hyphen_inside_a_persian_word():
+    assert fix("حرف\u00adهاست") == zw("حرف+هاست")
+    assert fix("hy\u00adphen") == "hy\u00adphen"
+
+
+def test_quotes_punctuation_and_spacing():
+    assert fix('فاصله "  گیومه  " , {    آکولاد   }  , [   کروشه  ]  و ( پرانتز    ) است') == \
+        "فاصله «گیومه»، {آکولاد}، [کروشه] و (پرانتز) است"
+    assert fix('مانند "می","تر"و"ترین"') == "مانند «می»، «تر» و «ترین»"
+    assert fix("سلام    دنیا") == "سلام دنیا"
+    assert fix("متن فارسی?!") == "متن فارسی؟!"
+    assert fix("  تورفتگی") == "  تورفتگی"          # a line's indentation is Markdown's
+    assert fix("| متن   |") == "| متن   |"          # a table cell's padding too
+    assert fix("«کتاب»ها") == "«کتاب»ها"            # an ending after a quoted word stays joined
+
+
+def test_keep_spellings():
+    assert fix("این کتاب ها", keep=["کتاب ها"]) == "این کتاب ها"
+    assert fix("کتاب ها و دفتر ها", keep=["کتاب ها"]) == "کتاب ها و دفتر" + "ها"
+    assert lint("نامه ي", keep=["نامه"]) != []       # the word is kept, its letters are not
+    assert fix("اخلالگر", keep=["اخلالگر"]) == "اخلالگر"
+
+
+def test_build_sees_a_paragraph_as_one_text():
+    """text.blocks.map_runs: the words beyond markup are context; a change never crosses markup."""
+    from parallelbook import model as m
+    from parallelbook.read.book import normalised_block
+    from parallelbook.read.config import BookConfig
+
+    def block(*inlines):
+        return m.Block(kind="paragraph", content=(m.Paragraph(tuple(inlines)),), location=None)
+
+    def published(*inlines):
+        return normalised_block(block(*inlines), "fa", BookConfig()).content[0].inlines
+
+    assert published(m.Styled("strong", (m.Text("Python"),)), m.Text(" 3.8 را دیدیم")) == (
+        m.Styled("strong", (m.Text("Python"),)), m.Text(" 3.8 را دیدیم"))
+    assert published(m.Styled("emph", (m.Text("کتاب"),)), m.Text(" 12")) == (
+        m.Styled("emph", (m.Text("کتاب"),)), m.Text(" ۱۲"))
+    # a space between two inlines is not changed (the file has markup there, fix leaves it too)
+    assert published(m.Styled("emph", (m.Text("کتاب"),)), m.Text(" ها")) == (
+        m.Styled("emph", (m.Text("کتاب"),)), m.Text(" ها"))
+    # a double quotation is « » text, as fix writes it; a quotation inside another keeps its marks
+    assert published(m.Text("گفت "), m.Quoted(True, (m.Text("سلام"),)), m.Text(" و رفت")) == (
+        m.Text("گفت «سلام» و رفت"),)
+    nested = m.Quoted(True, (m.Text("a "), m.Quoted(True, (m.Text("b"),))))
+    assert published(nested) == (nested,)
+    # code is never read
+    assert published(m.Text("کد "), m.Code("x = 1 , y"), m.Text(" است")) == (
+        m.Text("کد "), m.Code("x = 1 , y"), m.Text(" است"))

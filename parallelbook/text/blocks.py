@@ -197,8 +197,20 @@ def _has_quote(inlines) -> bool:
     )
 
 
+def _notes_inside(inlines, contents) -> tuple[m.Inline, ...]:
+    out = []
+    for inline in inlines:
+        if isinstance(inline, m.Note):
+            inline = m.Note(contents(inline.blocks))
+        elif isinstance(inline, (m.Styled, m.Quoted, m.Link)):
+            inline = replace(inline, children=_notes_inside(inline.children, contents))
+        out.append(inline)
+    return tuple(out)
+
+
 def map_inline_sequences(block: m.Block, fn: Callable[[tuple[m.Inline, ...]], tuple[m.Inline, ...]]) -> m.Block:
-    """Rewrite every sequence of inlines (paragraphs, headings, table cells, footnote bodies)."""
+    """Rewrite every sequence of inlines (paragraphs, headings, table cells, footnote bodies) with fn,
+    which gets the sequence whole (emphasis, links and quotations inside it are its to walk)."""
 
     def contents(items: tuple[m.Content, ...]) -> tuple[m.Content, ...]:
         out = []
@@ -219,11 +231,11 @@ def map_inline_sequences(block: m.Block, fn: Callable[[tuple[m.Inline, ...]], tu
 
     def inlines(sequence: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
         inner = []
-        for inline in sequence:
+        for inline in sequence:  # footnotes are sequences of their own; fn walks the rest itself
             if isinstance(inline, m.Note):
                 inline = m.Note(contents(inline.blocks))
             elif isinstance(inline, (m.Styled, m.Quoted, m.Link)):
-                inline = replace(inline, children=inlines(inline.children))
+                inline = replace(inline, children=_notes_inside(inline.children, contents))
             inner.append(inline)
         return fn(tuple(inner))
 

@@ -547,6 +547,14 @@ _JOINED_COMPARATIVES = frozenset(("بیش", "کم"))  # بیشتر، کمتر (t
 _PRONOUNS = frozenset("من تو او ما شما آنها ایشان آن این خود هیچ همه".split())
 
 
+def _imperative(d: _Data, w: str) -> bool:
+    """w is a bare imperative or prohibitive (برو، بیا، نکن، مکن)."""
+    if len(w) < 2 or w[0] not in "بنم":
+        return False
+    rest = w[1:]
+    return rest in d.present_stems or (rest.startswith("یا") and "آ" + rest[2:] in d.present_stems)
+
+
 def _join_spaced(d: _Data, a: str, b: str, before: str) -> tuple[str, str, bool, str] | None:
     """Should the space between the words a and b be a ZWNJ (or nothing)?
 
@@ -571,7 +579,7 @@ def _join_spaced(d: _Data, a: str, b: str, before: str) -> tuple[str, str, bool,
     if b in _PLURAL_AFTER_SPACE:
         if len(a) < 2 or a in _NO_PLURAL_BASE or a.split(ZWNJ)[-1] in _SUFFIX_SEGMENTS:
             return None  # a function word, or a word that already ends in a suffix (گزینه‌ای ها)
-        if d.is_verb_form(a) and not d.base_known(a):  # بیا ها: the colloquial particle
+        if (d.is_verb_form(a) or _imperative(d, a)) and not d.base_known(a):  # بیا ها: the colloquial particle
             return None
         return joiner, "FA-ZWNJ-PLURAL", True, f"the plural suffix «{b}» belongs to its noun"
     # enclitics and verb endings after a silent ه (خانه ای، پذیرفته ام، کرده اند) or after ی (ایرانی ام)
@@ -1488,7 +1496,8 @@ _PERSIAN_DIGIT_RE = re.compile("[\u06F0-\u06F9]")
 _FA_TO_ASCII = str.maketrans(_PERSIAN_DIGITS, "0123456789")
 # a Persian number glued to a Persian word (مسافت۹، ۹کیلومتر), but not an ordinal or plural ending (۳م، ۱۰ها)
 _GLUED_DIGIT_RE = re.compile(
-    f"([{_LETTERS}])([\u06F0-\u06F9]+)|([\u06F0-\u06F9]+)(?!ام|م\\b|مین|ها|ای|ی\\b)([{_LETTERS}])"
+    f"([{_LETTERS}]+)([\u06F0-\u06F9]+)"
+    f"|([\u06F0-\u06F9]+)(?!(?:ام|م|مین|ها|های|ای|ی|ساله|گانه)(?![{_LETTERS}]))([{_LETTERS}]+)"
 )
 
 
