@@ -759,6 +759,7 @@ if given is not None:
         ("این کار ها را", "این کارها را", "FA-ZWNJ-PLURAL"),       # after a non-joining letter: joined
         ("لحظه هایی سخت", "لحظه+هایی سخت", "FA-ZWNJ-PLURAL"),
         ("آن ها رفتند", "آن+ها رفتند", "FA-ZWNJ-PLURAL"),
+        ("جنگو یکی از آن هاست", "جنگو یکی از آن+هاست", "FA-ZWNJ-PLURAL"),
         ("پذیرفته ام.", "پذیرفته+ام.", "FA-ZWNJ-ENCLITIC"),
         ("خانه ای بزرگ", "خانه+ای بزرگ", "FA-ZWNJ-ENCLITIC"),
         ("آنها کرده اند", "آنها کرده+اند", "FA-ZWNJ-ENCLITIC"),
@@ -789,6 +790,7 @@ def test_space_where_a_zwnj_belongs(typed, expected, code):
         "بیا ها!",                     # ها the colloquial particle after a verb
         "که ای",                       # short function words
         "قدیمی است که",                # a word that ends in می
+        "مشخص کردن نام هاست",          # هاست the loanword "host": at most a suggestion
     ],
 )
 def test_no_damaging_guess_across_a_space(text):

@@ -581,6 +581,8 @@ def _join_spaced(d: _Data, a: str, b: str, before: str) -> tuple[str, str, bool,
             return None  # a function word, or a word that already ends in a suffix (گزینه‌ای ها)
         if (d.is_verb_form(a) or _imperative(d, a)) and not d.base_known(a):  # بیا ها: the colloquial particle
             return None
+        if b == "هاست" and a not in ("آن", "این"):  # also the loanword "host" (نام هاست)
+            return joiner, "FA-ZWNJ-PLURAL", False, f"if «{b}» is ها + است, it belongs to its noun"
         return joiner, "FA-ZWNJ-PLURAL", True, f"the plural suffix «{b}» belongs to its noun"
     # enclitics and verb endings after a silent ه (خانه ای، پذیرفته ام، کرده اند) or after ی (ایرانی ام)
     if b in _ENCLITICS and len(a) >= 3 and a not in _SPLIT_STOP:
@@ -1179,7 +1181,7 @@ class _Scanner:
             if len(word) < 3 or word in _SPLIT_STOP or not d.silent_h(word):
                 continue
             rep = base + mark
-            if rep == text[s:end]:
+            if rep == text[s:end] or (end == e and rep == normed):  # already so (or only a letter fix)
                 continue
             shown = "هٔ" if self.ezafe == "hamza" else "ه‌ی"
             self.edits.append(_Edit(s, end, "FA-EZAFE", "warning",
