@@ -867,6 +867,8 @@ def test_keep_spellings():
     assert fix("کتاب ها و دفتر ها", keep=["کتاب ها"]) == "کتاب ها و دفتر" + "ها"
     assert lint("نامه ي", keep=["نامه"]) != []       # the word is kept, its letters are not
     assert fix("اخلالگر", keep=["اخلالگر"]) == "اخلالگر"
+    assert lint("مسالمت آمیز", keep=["مسالمت آمیز"]) == [] != lint("مسالمت آمیز")
+    assert fix(zw("نامه+ی او"), keep=[zw("نامه+ی")]) == zw("نامه+ی او")
 
 
 def test_build_sees_a_paragraph_as_one_text():

@@ -1067,7 +1067,7 @@ class _Scanner:
                     continue
                 if not _joins_left(sk1[-1]) or sk1 in _SPACE_RULE_BLOCKED_FIRST:
                     continue
-                if not (_is_letter(sk1[0]) and _is_letter(sk2[0])):
+                if not (_is_letter(sk1[0]) and _is_letter(sk2[0])) or (sk1 + " " + sk2) in self.keep:
                     continue
                 joined = self._spaced_compound(d, sk1, sk2)
                 if joined is None:
@@ -1156,6 +1156,8 @@ class _Scanner:
             if i in absorbed:
                 continue
             s, e, orig, normed, kinds, skel, has_marks, analysis = info
+            if not skel:  # a deliberate spelling of the book ([orthography] keep)
+                continue
             base = None
             end = e
             if normed.endswith(("\u0647" + ZWNJ + "\u06CC\u06CC", "\u0647" + ZWNJ + "\u0626\u06CC")):
