@@ -283,6 +283,11 @@ class _Data:
         self.compound_loose = {
             k: v for k, v in self.loose.items() if v in self.compounds
         }
+        # every part of a listed compound that stands before one of its ZWNJs: a spaced pair
+        # can be a listed compound only if its first word is one of these
+        self.compound_starts = frozenset(
+            ZWNJ.join(c.split(ZWNJ)[:k]) for c in self.compounds for k in range(1, c.count(ZWNJ) + 1)
+        )
         present: set[str] = set()
         past: set[str] = set()
         for line in _read_lines("ortho_verb_stems.txt"):
@@ -545,6 +550,12 @@ _YEH_SPACED_ENCLITICS = frozenset(("ام", "ات", "اش", "اند", "ایم", "
 _NO_PLURAL_BASE = _SPLIT_STOP - {"این", "آن"}
 _JOINED_COMPARATIVES = frozenset(("بیش", "کم"))  # بیشتر، کمتر (the Academy writes them joined)
 _PRONOUNS = frozenset("من تو او ما شما آنها ایشان آن این خود هیچ همه".split())
+
+
+_EZAFE_LAST = frozenset("\u0647\u06C0\u0621\u0654\u06CC")  # ه ۀ ء ٔ ی: the last letter of every form
+_SPACED_FIRST = frozenset(_PREFIXES + ("بی",))
+_SPACED_SECOND = frozenset(_HA_FAMILY + _ENCLITICS + _COMPARATIVE)
+_SPACED_WORDS = _SPACED_FIRST | _SPACED_SECOND
 
 
 def _imperative(d: _Data, w: str) -> bool:
@@ -1018,21 +1029,25 @@ class _Scanner:
     def _tokens(self) -> None:
         text = self.text
         toks = []
+        kashida = TATWEEL in text
         dash_open = False  # a word-initial kashida dash opened on this line (ـکه ... می‌بالیمـ)
         last = 0
         for mo in _TOKEN_RE.finditer(text):
             s, e = mo.start(), mo.end()
             if self.masked(s, e):
                 continue
-            if "\n" in text[last:s]:
-                dash_open = False
-            last = e
-            if TATWEEL in text[s:e]:
-                s, e, dash_open = self._kashida_dashes(s, e, dash_open)
-                if s >= e:
-                    continue
+            if kashida:
+                if "\n" in text[last:s]:
+                    dash_open = False
+                last = e
+                if TATWEEL in text[s:e]:
+                    s, e, dash_open = self._kashida_dashes(s, e, dash_open)
+                    if s >= e:
+                        continue
             toks.append((s, e))
         infos = []
+        pair_starts: list[int] = []  # i where infos[i], infos[i + 1] may be joined across a space
+        ezafe_at: list[int] = []  # words whose last letter may carry an ezafe
         prev_skel = ""
         prev_end = -10
         for s, e in toks:
@@ -1049,13 +1064,20 @@ class _Scanner:
                     skel = ""  # a deliberate spelling of this book: no word rule applies
                 else:
                     analysis = _analyze(skel, cue)
+            if skel in _SPACED_WORDS:  # the words a space rule starts from (one set look-up a word)
+                if skel in _SPACED_SECOND and infos:
+                    pair_starts.append(len(infos) - 1)
+                if skel in _SPACED_FIRST:
+                    pair_starts.append(len(infos))
+            if normed and normed[-1] in _EZAFE_LAST:
+                ezafe_at.append(len(infos))
             infos.append([s, e, orig, normed, kinds, skel, has_marks, analysis])
             prev_skel, prev_end = skel, e
         absorbed: set[int] = set()
         if self.words:
             d = _data()
-            self._ezafe(d, infos, absorbed)
-            self._spaced_pairs(d, infos, absorbed)
+            self._ezafe(d, infos, absorbed, ezafe_at)
+            self._spaced_pairs(d, infos, absorbed, sorted(set(pair_starts)))
             # spaced compounds (suggestion) absorb the letter-only findings of both words
             for i in range(len(infos) - 1):
                 s1, e1, o1, n1, k1, sk1, m1, a1 = infos[i]
@@ -1067,7 +1089,9 @@ class _Scanner:
                     continue
                 if not _joins_left(sk1[-1]) or sk1 in _SPACE_RULE_BLOCKED_FIRST:
                     continue
-                if not (_is_letter(sk1[0]) and _is_letter(sk2[0])) or (sk1 + " " + sk2) in self.keep:
+                if not (_is_letter(sk1[0]) and _is_letter(sk2[0])):
+                    continue
+                if self.keep and (sk1 + " " + sk2) in self.keep:
                     continue
                 joined = self._spaced_compound(d, sk1, sk2)
                 if joined is None:
@@ -1114,6 +1138,8 @@ class _Scanner:
 
     def _soft_hyphens(self) -> None:
         """A soft hyphen (U+00AD) inside a Persian word is a ZWNJ typed with the wrong key."""
+        if "\u00AD" not in self.text:
+            return
         for mo in _SOFT_HYPHEN_RE.finditer(self.text):
             i = mo.start()
             if not self.masked(i - 1, i + 2):
@@ -1146,18 +1172,18 @@ class _Scanner:
         self.edits.append(_Edit(s, e, "FA-TATWEEL", "warning",
                                 "kashida used as a dash: write «–»", "–", True))
 
-    def _ezafe(self, d: _Data, infos: list, absorbed: set[int]) -> None:
+    def _ezafe(self, d: _Data, infos: list, absorbed: set[int], candidates: list[int]) -> None:
         """The ezafe after a silent ه in one spelling: خانه ی / خانهء / خانه‌ی / خانه‌ٔ / ۀ -> خانهٔ (or خانه‌ی)."""
         if self.ezafe == "keep":
             return
         mark = "\u0647\u0654" if self.ezafe == "hamza" else "\u0647" + ZWNJ + "\u06CC"
         text = self.text
-        for i, info in enumerate(infos):
-            if i in absorbed:
+        for i in candidates:
+            info = infos[i]
+            if i in absorbed or not info[5]:  # done, or a deliberate spelling ([orthography] keep)
                 continue
+            normed = info[3]
             s, e, orig, normed, kinds, skel, has_marks, analysis = info
-            if not skel:  # a deliberate spelling of the book ([orthography] keep)
-                continue
             base = None
             end = e
             if normed.endswith(("\u0647" + ZWNJ + "\u06CC\u06CC", "\u0647" + ZWNJ + "\u0626\u06CC")):
@@ -1196,18 +1222,20 @@ class _Scanner:
     def _letter_at(self, i: int) -> bool:
         return 0 <= i < len(self.text) and _is_letter(self.text[i])
 
-    def _spaced_pairs(self, d: _Data, infos: list, absorbed: set[int]) -> None:
+    def _spaced_pairs(self, d: _Data, infos: list, absorbed: set[int], starts: list[int]) -> None:
         """A space where a ZWNJ (or nothing) belongs: می کند، کتاب ها، پذیرفته ام، بزرگ تر، بی دلیل."""
         text = self.text
-        for i in range(len(infos) - 1):
-            if i in absorbed or i + 1 in absorbed:
+        for i in starts:
+            if i + 1 >= len(infos) or i in absorbed or i + 1 in absorbed:
                 continue
             s1, e1, o1, n1, k1, sk1, m1, a1 = infos[i]
             s2, e2, o2, n2, k2, sk2, m2, a2 = infos[i + 1]
             gap = text[e1:s2]
             if not gap or gap.strip(" \t") or a1 or a2 or not sk1 or not sk2:
                 continue
-            if not (_is_letter(sk1[-1]) and _is_letter(sk2[0])) or (sk1 + " " + sk2) in self.keep:
+            if not (_is_letter(sk1[-1]) and _is_letter(sk2[0])):
+                continue
+            if self.keep and (sk1 + " " + sk2) in self.keep:
                 continue
             before = infos[i - 1][5] if i and not text[infos[i - 1][1]:s1].strip(" \t") else ""
             found = _join_spaced(d, sk1, sk2, before)
@@ -1224,6 +1252,8 @@ class _Scanner:
             absorbed.update((i, i + 1))
 
     def _spaced_compound(self, d: _Data, a: str, b: str) -> str | None:
+        if a not in d.compound_starts:
+            return None
         joined = a + ZWNJ + b
         if joined in d.compounds and joined not in d.nospace:
             return joined
@@ -1292,11 +1322,22 @@ class _Scanner:
             what = "Latin digits" if re.search("[0-9]", num) else "Latin signs in a Persian number"
             self.edits.append(_Edit(s, e, "FA-ASCII-DIGIT", "warning" if plain else "suggestion",
                                     f"{what} in Persian text: write «{rep}»", rep, plain))
-        for mo in _GLUED_DIGIT_RE.finditer(text):
-            s, e = mo.start(), mo.end()
+        for mo in _PERSIAN_NUMBER_RE.finditer(text):
+            if self._letter_at(mo.start() - 1):  # مسافت۹
+                s, e = mo.start() - 1, mo.end()
+                while self._letter_at(s - 1):
+                    s -= 1
+                rep = text[s:mo.start()] + " " + mo.group()
+            elif self._letter_at(mo.end()):  # ۹کیلومتر, but not ۳م، ۱۰ها
+                glued = _GLUED_AFTER_RE.match(text, mo.start())
+                if glued is None:
+                    continue
+                s, e = glued.span()
+                rep = glued.group(1) + " " + glued.group(2)
+            else:
+                continue
             if self.masked(s, e):
                 continue
-            rep = mo.group(1) + " " + mo.group(2) if mo.group(1) else mo.group(3) + " " + mo.group(4)
             self.edits.append(_Edit(s, e, "FA-SPACE-DIGIT", "suggestion",
                                     f"a number and a word run together: «{rep}»?", rep, False))
 
@@ -1420,15 +1461,16 @@ class _Scanner:
         text = self.text
         pos = 0
         for line in text.splitlines(keepends=True):
-            qs = [pos + k for k, c in enumerate(line) if c == '"' and not self.mask[pos + k]]
+            qs = [pos + k for k, c in enumerate(line) if c == '"' and not self.mask[pos + k]] if '"' in line else []
             pairs = list(zip(qs[0::2], qs[1::2])) if len(qs) >= 2 and len(qs) % 2 == 0 else []
             opened = None
-            for k, c in enumerate(line):
-                if c == "\u201C":
-                    opened = pos + k
-                elif c == "\u201D" and opened is not None:
-                    pairs.append((opened, pos + k))
-                    opened = None
+            if "\u201D" in line:
+                for curly in _CURLY_RE.finditer(line):
+                    if curly.group() == "\u201C":
+                        opened = pos + curly.start()
+                    elif opened is not None:
+                        pairs.append((opened, pos + curly.start()))
+                        opened = None
             for a, b in pairs:
                 if not self._quote_wanted(a, b):
                     continue
@@ -1442,32 +1484,37 @@ class _Scanner:
     def _spacing(self) -> None:
         """Spaces inside brackets, outside guillemets, and runs of spaces between Persian words."""
         text = self.text
-        for mo in _BRACKET_INNER_RE.finditer(text):
-            s, e = mo.span(1)
-            if not self.masked(s - 1, e + 1):
+        letter = self._letter_at
+        # each pattern starts with a rare character (or two spaces); the neighbours are checked in Python
+        for mo in _BRACKET_OPEN_SPACE_RE.finditer(text):
+            s, e = mo.start() + 1, mo.end()
+            if letter(e) and not self.masked(s - 1, e + 1):
                 self.edits.append(_Edit(s, e, "FA-PUNCT-BRACKET-SPACE", "warning",
                                         f"space after «{text[s - 1]}»: remove it", "", True))
-        for mo in _BRACKET_INNER_END_RE.finditer(text):
-            s, e = mo.span(1)
-            if not self.masked(s - 1, e + 1):
+        for mo in _SPACE_BRACKET_CLOSE_RE.finditer(text):
+            s, e = mo.start(), mo.end() - 1
+            if letter(s - 1) and not self.masked(s - 1, e + 1):
                 self.edits.append(_Edit(s, e, "FA-PUNCT-BRACKET-SPACE", "warning",
                                         f"space before «{text[e]}»: remove it", "", True))
-        for mo in _GUILLEMET_OUTSIDE_RE.finditer(text):
-            i = mo.start(1) if mo.group(1) else mo.start(2)
-            if self.masked(i - 1, i + 2):
-                continue
-            if mo.group(1):
-                self.edits.append(_Edit(i, i + 1, "FA-PUNCT-GUILLEMET-SPACE", "warning",
-                                        "no space before «: add one", " «", True))
-            else:
-                self.edits.append(_Edit(i, i + 1, "FA-PUNCT-GUILLEMET-SPACE", "warning",
-                                        "no space after »: add one", "» ", True))
         for mo in _SPACE_RUN_RE.finditer(text):
             s, e = mo.span()
-            if self.masked(s - 1, e + 1):
+            before, after = self._ch(s - 1), self._ch(e)
+            if before is None or after is None or self.masked(s - 1, e + 1):
                 continue
-            self.edits.append(_Edit(s, e, "FA-SPACE-MULTIPLE", "warning",
-                                    "several spaces between words: write one", " ", True))
+            if before in "([{" or after in ")]}":
+                continue  # the bracket rule's
+            if (before in _RUN_BEFORE or _is_letter(before) or _is_mark(before)) and (after in _RUN_AFTER or _is_letter(after)):
+                self.edits.append(_Edit(s, e, "FA-SPACE-MULTIPLE", "warning",
+                                        "several spaces between words: write one", " ", True))
+        for mo in _GUILLEMETS_RE.finditer(text):
+            i = mo.start()
+            if mo.group() == "«" and letter(i - 1) and not self.masked(i - 1, i + 1):
+                self.edits.append(_Edit(i, i + 1, "FA-PUNCT-GUILLEMET-SPACE", "warning",
+                                        "no space before «: add one", " «", True))
+            elif mo.group() == "»" and letter(i + 1) and not self.masked(i, i + 2) \
+                    and not _ENDING_AFTER_QUOTE_RE.match(text, i + 1):
+                self.edits.append(_Edit(i, i + 1, "FA-PUNCT-GUILLEMET-SPACE", "warning",
+                                        "no space after »: add one", "» ", True))
 
     # ---------------------------------------------------------------- bidi
     def _bidi(self) -> None:
@@ -1499,9 +1546,9 @@ _NEEDS_PERSIAN_RE = re.compile("[0-9%]|(?<=[\u06F0-\u06F9])[.,](?=[\u06F0-\u06F9
 _PERSIAN_DIGIT_RE = re.compile("[\u06F0-\u06F9]")
 _FA_TO_ASCII = str.maketrans(_PERSIAN_DIGITS, "0123456789")
 # a Persian number glued to a Persian word (مسافت۹، ۹کیلومتر), but not an ordinal or plural ending (۳م، ۱۰ها)
-_GLUED_DIGIT_RE = re.compile(
-    f"([{_LETTERS}]+)([\u06F0-\u06F9]+)"
-    f"|([\u06F0-\u06F9]+)(?!(?:ام|م|مین|ها|های|ای|ی|ساله|گانه)(?![{_LETTERS}]))([{_LETTERS}]+)"
+_PERSIAN_NUMBER_RE = re.compile("[\u06F0-\u06F9]+")
+_GLUED_AFTER_RE = re.compile(
+    f"([\u06F0-\u06F9]+)(?!(?:ام|م|مین|ها|های|ای|ی|ساله|گانه)(?![{_LETTERS}]))([{_LETTERS}]+)"
 )
 
 
@@ -1529,21 +1576,19 @@ def _persian_number(num: str) -> tuple[str, bool]:
     return out, plain
 
 
+_CURLY_RE = re.compile("[\u201C\u201D]")
 _SOFT_HYPHEN_RE = re.compile(f"(?<=[{_LETTERS}])\u00AD(?=[{_LETTERS}])")
 _OPENERS = "«([{\u201C\""
 _CLOSERS = "»)]}\u201D\""
 _FA_LETTER = f"[{_LETTERS}]"
-# a space just inside ( [ { next to a Persian word
-_BRACKET_INNER_RE = re.compile(f"(?<=[(\\[{{])([ \\t]+)(?={_FA_LETTER})")
-_BRACKET_INNER_END_RE = re.compile(f"(?<={_FA_LETTER})([ \\t]+)(?=[)\\]}}])")
-# a Persian word glued to « or », but not »ها / »ی (an ending after a quoted word)
-_GUILLEMET_OUTSIDE_RE = re.compile(
-    f"(?<={_FA_LETTER})(«)|(»)(?={_FA_LETTER})(?!ها|های|ی(?![{_LETTERS}])|ای(?![{_LETTERS}]))"
-)
-# two or more spaces inside a line between Persian words or marks (never at a line's start or end)
-_SPACE_RUN_RE = re.compile(
-    f"(?<=[{_LETTERS}{_MARKS}\u06F0-\u06F9\u066A\u060C\u061B\u061F.!:»)\\]}}])[ \\t]{{2,}}(?=[{_LETTERS}\u06F0-\u06F9«(\\[{{])"
-)
+_BRACKET_OPEN_SPACE_RE = re.compile("[(\\[{][ \t]+")
+_SPACE_BRACKET_CLOSE_RE = re.compile("[ \t]+[)\\]}]")
+_SPACE_RUN_RE = re.compile("[ \t]{2,}")
+_GUILLEMETS_RE = re.compile("[«»]")
+_RUN_BEFORE = frozenset("\u06F0\u06F1\u06F2\u06F3\u06F4\u06F5\u06F6\u06F7\u06F8\u06F9\u066A\u060C\u061B\u061F.!:»)]}")
+_RUN_AFTER = frozenset("\u06F0\u06F1\u06F2\u06F3\u06F4\u06F5\u06F6\u06F7\u06F8\u06F9«([{")
+# an ending after a quoted word stays joined to it: «کتاب»ها، «کتاب»ی
+_ENDING_AFTER_QUOTE_RE = re.compile(f"(?:ها|های|ی|ای)(?![{_LETTERS}])")
 
 
 # --------------------------------------------------------------------------
