@@ -898,3 +898,12 @@ def test_build_sees_a_paragraph_as_one_text():
     # code is never read
     assert published(m.Text("کد "), m.Code("x = 1 , y"), m.Text(" است")) == (
         m.Text("کد "), m.Code("x = 1 , y"), m.Text(" است"))
+
+
+def test_the_paragraph_of_issue_12():
+    typed = "ما می توانیم این کتاب ها را بخوانیم؛ من نمی روم. بزرگ تری و قدرتمند ترین زبان های دنیا. پذیرفته ام."
+    assert [f.code for f in lint(typed)] == [
+        "FA-ZWNJ-PREFIX", "FA-ZWNJ-PLURAL", "FA-ZWNJ-PREFIX", "FA-ZWNJ-COMPARATIVE", "FA-ZWNJ-COMPARATIVE",
+        "FA-ZWNJ-PLURAL", "FA-ZWNJ-ENCLITIC"]
+    assert fix(typed) == zw("ما می+توانیم این کتاب+ها را بخوانیم؛ من نمی+روم. بزرگ+تری و قدرتمندترین "
+                            "زبان+های دنیا. پذیرفته+ام.")
