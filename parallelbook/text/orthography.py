@@ -1079,7 +1079,10 @@ class _Scanner:
             self._ezafe(d, infos, absorbed, ezafe_at)
             self._spaced_pairs(d, infos, absorbed, sorted(set(pair_starts)))
             # spaced compounds (suggestion) absorb the letter-only findings of both words
+            starts = d.compound_starts
             for i in range(len(infos) - 1):
+                if infos[i][5] not in starts:  # no listed compound begins with this word
+                    continue
                 s1, e1, o1, n1, k1, sk1, m1, a1 = infos[i]
                 s2, e2, o2, n2, k2, sk2, m2, a2 = infos[i + 1]
                 if i in absorbed or i + 1 in absorbed or a1 or a2 or m1 or m2:
