@@ -53,7 +53,8 @@ Splits into two free words (سالنامه، کتابخانه، متناسب) ar
 Data files (parallelbook/data): lexicon.txt (known words, correct ZWNJ),
 compounds.txt (ZWNJ compounds), ortho_verb_stems.txt (past/present stems),
 ortho_compound_heads.txt, ortho_compound_nospace.txt, ortho_h_consonantal.txt
-(words ending in a pronounced ه), ortho_rare_plural_stems.txt.
+(words ending in a pronounced ه), ortho_rare_plural_stems.txt, ortho_adjectives.txt
+(adjectives that take a spaced تر).
 
 ``normalize(text)`` is what the build applies to every Persian text run:
 every autofix correction above (punctuation and ائی -> ایی included), and,
@@ -64,9 +65,22 @@ located, for the ``fix`` command).  ``fix(text) == normalize(text)``: what
 ``zwnj=False`` (book.toml ``[orthography] zwnj_fixes = false``, for a text
 that keeps its spelling) turns the word analysis off: no ZWNJ insertion, no
 ائی -> ایی, and no FA-ZWNJ-PREFIX/PLURAL/ENCLITIC/COMPARATIVE/COMPOUND/GUESS/
-SPACE or FA-YEH-HAMZA findings; letters, digits, controls, tatweel, stray
-ZWNJ and punctuation are still corrected.  ``skip`` (lint, corrections) takes
-ranges that are not prose, e.g. Markdown constructs the caller recognises.
+SPACE, FA-EZAFE or FA-YEH-HAMZA findings; letters, digits, controls, tatweel,
+stray ZWNJ, quotes and punctuation are still corrected.  ``skip`` (lint,
+corrections) takes ranges that are not prose, e.g. Markdown constructs the
+caller recognises.  ``ezafe`` ([orthography] ezafe: "hamza", "yeh" or "keep")
+is the spelling of the ezafe after a silent ه; ``keep`` ([orthography] keep)
+lists words and two-word phrases the book spells deliberately.
+
+The build (read/book.normalised_block) runs ``corrections`` on each paragraph
+as one text (text/blocks.map_runs), as ``fix`` runs it on the file.
+
+Space rules (issue 12): two words separated by spaces only are joined (with a
+ZWNJ, or directly after a non-joining letter) only in the curated cases of
+``_join_spaced``: می/نمی + a verb form; the plural family after a noun; the
+enclitics after a silent ه (or ی, not ای); ترین, and تر/تری after a listed
+adjective (data/ortho_adjectives.txt); بی + a listed بی‌ compound.  Where the
+pair could mean something else, it is a suggestion.
 """
 
 from __future__ import annotations
@@ -77,7 +91,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Finding", "Correction", "normalize", "corrections", "splice", "lint", "apply_fixes", "fix", "CODES"]
+__all__ = ["Finding", "Correction", "normalize", "corrections", "splice", "lint", "apply_fixes", "fix", "CODES",
+           "EZAFE_SPELLINGS"]
 
 ZWNJ = "\u200c"
 ZWJ = "\u200d"
