@@ -417,13 +417,18 @@ def test_straight_quotes_around_persian():
     text = 'او گفت "سلام دوست من" و رفت'
     fs = only(text, "FA-PUNCT-QUOTES")
     assert [(text[f.start:f.end], f.replacement) for f in fs] == [('"', "«"), ('"', "»")]
-    assert all(not f.autofix and f.severity == "warning" for f in fs)
-    assert fix(text) == text
-    assert apply_fixes(text, [Finding(**{**f.__dict__, "autofix": True}) for f in fs]) == \
-        "او گفت «سلام دوست من» و رفت"
+    assert all(f.autofix and f.severity == "warning" for f in fs)
+    assert fix(text) == "او گفت «سلام دوست من» و رفت"
+    # curly quotes too; a short Latin or symbolic quotation inside a Persian sentence as well
+    assert fix("او گفت “سلام” و رفت") == "او گفت «سلام» و رفت"
+    assert fix('نسخه "%1$s" نیاز دارد') == "نسخه «%1$s» نیاز دارد"
+    # inside « » the curly quotes are Persian's inner quotation marks
+    assert only("گفت «او گفت “سلام” و رفت»", "FA-PUNCT-QUOTES") == []
     assert only('he said "hello" to me', "FA-PUNCT-QUOTES") == []
+    # a Latin quotation inside a Persian sentence: Persian marks, as the build prints a quotation
+    assert fix('برنامه "Hello World" را چاپ کرد') == "برنامه «Hello World» را چاپ کرد"
     assert only('متن `"کد"` و <a href="x">پیوند</a>', "FA-PUNCT-QUOTES") == []
-    assert only('عنوان "Hello" در متن', "FA-PUNCT-QUOTES") == []
+    assert only('he said "سلام" to me', "FA-PUNCT-QUOTES") != []  # Persian inside: Persian marks
 
 
 # --------------------------------------------------------------------------- rule 6: ASCII digits
@@ -433,8 +438,16 @@ def test_ascii_digits_in_persian_text():
     text = "در سال 1990 میلادی و 12.5 درصد"
     fs = only(text, "FA-ASCII-DIGIT")
     assert [(text[f.start:f.end], f.replacement) for f in fs] == [("1990", "۱۹۹۰"), ("12.5", "۱۲٫۵")]
-    assert all(f.severity == "warning" and not f.autofix for f in fs)
-    assert fix(text) == text
+    assert all(f.severity == "warning" and f.autofix for f in fs)
+    assert fix(text) == "در سال ۱۹۹۰ میلادی و ۱۲٫۵ درصد"
+    assert fix("1,000 و 3.14") == "۱٬۰۰۰ و ۳٫۱۴"
+    assert fix("ساعت 18:30، 96% و 4.7") == "ساعت ۱۸:۳۰، ۹۶٪ و ۴٫۷"
+    assert fix("عدد 123۴۵6 در متن") == "عدد ۱۲۳۴۵۶ در متن"          # a mixed run: one script
+    assert fix("۹۶% و ۱۲.۵۶ و ۱۲,۵۴۳") == "۹۶٪ و ۱۲٫۵۶ و ۱۲٬۵۴۳"  # Persian digits, Latin signs
+    assert fix("version 3۴ of it") == "version 34 of it"           # beside Latin words: Latin
+    # a number of another form is a suggestion only
+    (f,) = only("نشانی 192.168.1.1 است", "FA-ASCII-DIGIT")
+    assert f.severity == "suggestion" and not f.autofix
 
 
 @pytest.mark.parametrize(
@@ -453,10 +466,13 @@ def test_ascii_digits_not_reported(text):
 def test_arabic_letters_reported_and_fixed():
     text = "كتاب علي در خانه ى ما"
     fs = only(text, "FA-ARABIC-LETTER")
-    assert [(text[f.start:f.end], f.replacement) for f in fs] == [
-        ("كتاب", "کتاب"), ("علي", "علی"), ("ى", "ی")]
+    assert [(text[f.start:f.end], f.replacement) for f in fs] == [("كتاب", "کتاب"), ("علي", "علی")]
     assert all(f.autofix and f.severity == "warning" for f in fs)
-    assert fix(text) == "کتاب علی در خانه ی ما"
+    # the detached ى after a silent ه is the ezafe: one finding, in the book's spelling
+    (f,) = only(text, "FA-EZAFE")
+    assert (text[f.start:f.end], f.replacement) == ("خانه ى", "خانهٔ")
+    assert fix(text) == "کتاب علی در خانهٔ ما"
+    assert fix(text, ezafe="keep") == "کتاب علی در خانه ی ما"
 
 
 def test_arabic_digits_reported_and_fixed():
@@ -515,7 +531,6 @@ def test_bidi_marks_are_kept_and_not_reported():
         "Hello World 123, café naïve",       # Latin and ASCII digits
         "نشانی https://fa.wikipedia.org/wiki/ايران است",  # URL with Arabic yeh
         "کد `كتاب ي` در متن",                  # backticks
-        "1,000 و 3.14",
         "a\u200cb",                           # ZWNJ between Latin letters
         "🙂\u200d🙂",                          # ZWJ sequences
     ],
@@ -574,9 +589,9 @@ def test_normalize_zwnj_option():
 def test_normalize_makes_every_correction_fix_makes():
     # the build (normalize) and the fix command publish the same text
     text = "سلام , دنیا« متن » آمريکائي مىباشد؛چرا ?"
-    assert normalize(text) == fix(text) == zw("سلام، دنیا«متن» آمریکایی می+باشد؛ چرا؟")
+    assert normalize(text) == fix(text) == zw("سلام، دنیا «متن» آمریکایی می+باشد؛ چرا؟")
     # without the spelling corrections: punctuation and letters still, no ZWNJ, no ائی -> ایی
-    assert normalize(text, zwnj=False) == "سلام، دنیا«متن» آمریکائی میباشد؛ چرا؟"
+    assert normalize(text, zwnj=False) == "سلام، دنیا «متن» آمریکائی میباشد؛ چرا؟"
     # a correction that is not automatic still gets its letters normalised
     assert normalize("بياختيار") == "بیاختیار"
     assert [f.autofix for f in lint("بياختيار")] == [False]
@@ -681,6 +696,9 @@ try:  # property tests only when hypothesis is available; the rest runs regardle
 except ImportError:  # pragma: no cover
     given = None
 
+_FROM_PERSIAN = str.maketrans({**{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")},
+                                **{d: str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")},
+                                "٫": ".", "٬": ",", "٪": "%", "«": '"', "»": '"'})
 _ALPHABET = list(
     "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيىكآأإؤئءةۀ" "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"
     "\u064b\u064e\u0650\u0651\u0654\u0670\u0640\u200c\u200d\u200b\ufeff\u202e\u2067\u2069"
@@ -692,9 +710,10 @@ if given is not None:
     @settings(max_examples=300, deadline=None, database=None)
     @given(st.lists(st.sampled_from(_ALPHABET), max_size=40).map("".join))
     def test_property_normalize_idempotent_and_ascii_preserving(text):
-        # the only ASCII normalize changes: Latin , ; ? and the spaces around punctuation
+        # the only ASCII normalize changes: Latin , ; ? and the spaces around punctuation; digits,
+        # number signs and double quotes only into their Persian forms
         def kept(s):
-            return [c for c in s if ord(c) < 128 and c not in ",;? \t"]
+            return [c for c in s.translate(_FROM_PERSIAN) if ord(c) < 128 and c not in ',;? \t"']
 
         out = normalize(text)
         assert normalize(out) == out
@@ -719,5 +738,172 @@ if given is not None:
     @settings(max_examples=200, deadline=None, database=None)
     @given(st.text(alphabet=[chr(i) for i in range(128)], max_size=60))
     def test_property_ascii_text_untouched(text):
-        assert normalize(text) == text
-        assert fix(text) == text
+        # in Persian text a number with no Latin word beside it is written in Persian digits;
+        # nothing else of ASCII text changes
+        assert normalize(text).translate(_FROM_PERSIAN) == text
+        assert fix(text) == normalize(text)
+        if not any(c.isdigit() for c in text):
+            assert normalize(text) == text
+
+
+# --------------------------------------------------------------------------- issue 12: real-world typing
+
+
+@pytest.mark.parametrize(
+    "typed, expected, code",
+    [
+        ("ما می توانیم", "ما می+توانیم", "FA-ZWNJ-PREFIX"),
+        ("من نمی روم", "من نمی+روم", "FA-ZWNJ-PREFIX"),
+        ("او می آید", "او می+آید", "FA-ZWNJ-PREFIX"),
+        ("این کتاب ها را", "این کتاب+ها را", "FA-ZWNJ-PLURAL"),
+        ("این کار ها را", "این کارها را", "FA-ZWNJ-PLURAL"),       # after a non-joining letter: joined
+        ("لحظه هایی سخت", "لحظه+هایی سخت", "FA-ZWNJ-PLURAL"),
+        ("آن ها رفتند", "آن+ها رفتند", "FA-ZWNJ-PLURAL"),
+        ("جنگو یکی از آن هاست", "جنگو یکی از آن+هاست", "FA-ZWNJ-PLURAL"),
+        ("پذیرفته ام.", "پذیرفته+ام.", "FA-ZWNJ-ENCLITIC"),
+        ("خانه ای بزرگ", "خانه+ای بزرگ", "FA-ZWNJ-ENCLITIC"),
+        ("آنها کرده اند", "آنها کرده+اند", "FA-ZWNJ-ENCLITIC"),
+        ("من ایرانی ام", "من ایرانی+ام", "FA-ZWNJ-ENCLITIC"),
+        ("بزرگ تر از", "بزرگ+تر از", "FA-ZWNJ-COMPARATIVE"),
+        ("قدرتمند ترین زبان", "قدرتمندترین زبان", "FA-ZWNJ-COMPARATIVE"),
+        ("زبان بیش تر", "زبان بیشتر", "FA-ZWNJ-COMPARATIVE"),     # بیشتر، کمتر: joined (Academy)
+        ("کاری بی دلیل", "کاری بی+دلیل", "FA-ZWNJ-COMPOUND"),
+    ],
+)
+def test_space_where_a_zwnj_belongs(typed, expected, code):
+    fs = lint(typed)
+    assert code in [f.code for f in fs], fs
+    assert fix(typed) == zw(expected)
+    assert lint(fix(typed)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "در ماه می سال جدید",          # می the month
+        "جام می ناب",                  # می the noun: no verb after it
+        "او نمی است",                  # not a verb form
+        "این لباس تر است",             # تر the adjective "wet": at most a suggestion
+        "بی تو هرگز",                  # بی the preposition before a pronoun
+        "گفتی ای دوست",                # ای the vocative after a verb in ی
+        "این خانه است",                # است stays apart
+        "بیا ها!",                     # ها the colloquial particle after a verb
+        "که ای",                       # short function words
+        "قدیمی است که",                # a word that ends in می
+        "مشخص کردن نام هاست",          # هاست the loanword "host": at most a suggestion
+    ],
+)
+def test_no_damaging_guess_across_a_space(text):
+    assert fix(text) == text
+    assert [f for f in lint(text) if f.autofix] == []
+
+
+def test_unclear_spaces_are_suggestions():
+    (f,) = lint("این لباس تر است")
+    assert f.code == "FA-ZWNJ-COMPARATIVE" and f.severity == "suggestion" and not f.autofix
+    (f,) = lint("با خانواده بی خانه ماند")
+    assert f.code == "FA-ZWNJ-SPACE" and f.severity == "suggestion" and f.replacement == zw("بی+خانه")
+    (f,) = lint("مسافت ۹کیلومتر")
+    assert f.code == "FA-SPACE-DIGIT" and not f.autofix and f.replacement == "۹ کیلومتر"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["خانه ی ما", "خانه ي ما", "خانهء ما", "خانه ء ما", zw("خانه+ی ما"), zw("خانه+ٔ ما"), "خانۀ ما", "خانهٔ ما"],
+)
+def test_ezafe_one_spelling(typed):
+    assert fix(typed) == "خانهٔ ما"
+    assert fix(typed, ezafe="yeh") == zw("خانه+ی ما")
+    assert fix(typed, ezafe="keep") == fix(typed, ezafe="keep", keep=())  # settings are plain values
+    if typed != "خانهٔ ما":
+        assert "FA-EZAFE" in [f.code for f in lint(typed)]
+
+
+def test_ezafe_only_after_a_silent_heh():
+    for text in ("راه ی", "کوه ی", "شبیه ی", "که ی"):
+        assert [f for f in lint(text) if f.code == "FA-EZAFE"] == [], text
+    assert fix(zw("خانه+یی بر آب")) == zw("خانه+ای بر آب")   # the old indefinite spelling
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("دیر آمدے؛ ببخش کہ ویرانہ" + ZWNJ + "ایم", "دیر آمدی؛ ببخش که ویرانه" + ZWNJ + "ایم"),
+        ("سلام عليكم و رحمۃاللہ", "سلام علیکم و رحمةالله"),
+        ("ڪتاب ۍ ې ە ھ", "کتاب ی ی ه ه"),
+    ],
+)
+def test_every_foreign_letter_form(typed, expected):
+    assert fix(typed) == expected
+    assert all(f.code == "FA-ARABIC-LETTER" for f in lint(typed))
+
+
+def test_kashida_padding_and_dashes():
+    assert fix("سلامـــت و لــعل") == "سلامت و لعل"
+    assert fix("ـ که در واقع ـ") == "– که در واقع –"
+    assert fix("ما ـکه می" + ZWNJ + "بالیمـ شاید") == "ما –که می" + ZWNJ + "بالیم– شاید"
+    assert fix("۱۱ـ۲۳") == "۱۱–۲۳"
+    assert {f.code for f in lint("ـ که ـ")} == {"FA-TATWEEL"}
+
+
+def test_soft_hyphen_inside_a_persian_word():
+    assert fix("حرف\u00adهاست") == zw("حرف+هاست")
+    assert fix("hy\u00adphen") == "hy\u00adphen"
+
+
+def test_quotes_punctuation_and_spacing():
+    assert fix('فاصله "  گیومه  " , {    آکولاد   }  , [   کروشه  ]  و ( پرانتز    ) است') == \
+        "فاصله «گیومه»، {آکولاد}، [کروشه] و (پرانتز) است"
+    assert fix('مانند "می","تر"و"ترین"') == "مانند «می»، «تر» و «ترین»"
+    assert fix("سلام    دنیا") == "سلام دنیا"
+    assert fix("متن فارسی?!") == "متن فارسی؟!"
+    assert fix("  تورفتگی") == "  تورفتگی"          # a line's indentation is Markdown's
+    assert fix("| متن   |") == "| متن   |"          # a table cell's padding too
+    assert fix("«کتاب»ها") == "«کتاب»ها"            # an ending after a quoted word stays joined
+
+
+def test_keep_spellings():
+    assert fix("این کتاب ها", keep=["کتاب ها"]) == "این کتاب ها"
+    assert fix("کتاب ها و دفتر ها", keep=["کتاب ها"]) == "کتاب ها و دفتر" + "ها"
+    assert lint("نامه ي", keep=["نامه"]) != []       # the word is kept, its letters are not
+    assert fix("اخلالگر", keep=["اخلالگر"]) == "اخلالگر"
+    assert lint("مسالمت آمیز", keep=["مسالمت آمیز"]) == [] != lint("مسالمت آمیز")
+    assert fix(zw("نامه+ی او"), keep=[zw("نامه+ی")]) == zw("نامه+ی او")
+
+
+def test_build_sees_a_paragraph_as_one_text():
+    """text.blocks.map_runs: the words beyond markup are context; a change never crosses markup."""
+    from parallelbook import model as m
+    from parallelbook.read.book import normalised_block
+    from parallelbook.read.config import BookConfig
+
+    def block(*inlines):
+        return m.Block(kind="paragraph", content=(m.Paragraph(tuple(inlines)),), location=None)
+
+    def published(*inlines):
+        return normalised_block(block(*inlines), "fa", BookConfig()).content[0].inlines
+
+    assert published(m.Styled("strong", (m.Text("Python"),)), m.Text(" 3.8 را دیدیم")) == (
+        m.Styled("strong", (m.Text("Python"),)), m.Text(" 3.8 را دیدیم"))
+    assert published(m.Styled("emph", (m.Text("کتاب"),)), m.Text(" 12")) == (
+        m.Styled("emph", (m.Text("کتاب"),)), m.Text(" ۱۲"))
+    # a space between two inlines is not changed (the file has markup there, fix leaves it too)
+    assert published(m.Styled("emph", (m.Text("کتاب"),)), m.Text(" ها")) == (
+        m.Styled("emph", (m.Text("کتاب"),)), m.Text(" ها"))
+    # a double quotation is « » text, as fix writes it; a quotation inside another keeps its marks
+    assert published(m.Text("گفت "), m.Quoted(True, (m.Text("سلام"),)), m.Text(" و رفت")) == (
+        m.Text("گفت «سلام» و رفت"),)
+    nested = m.Quoted(True, (m.Text("a "), m.Quoted(True, (m.Text("b"),))))
+    assert published(nested) == (nested,)
+    # code is never read
+    assert published(m.Text("کد "), m.Code("x = 1 , y"), m.Text(" است")) == (
+        m.Text("کد "), m.Code("x = 1 , y"), m.Text(" است"))
+
+
+def test_the_paragraph_of_issue_12():
+    typed = "ما می توانیم این کتاب ها را بخوانیم؛ من نمی روم. بزرگ تری و قدرتمند ترین زبان های دنیا. پذیرفته ام."
+    assert [f.code for f in lint(typed)] == [
+        "FA-ZWNJ-PREFIX", "FA-ZWNJ-PLURAL", "FA-ZWNJ-PREFIX", "FA-ZWNJ-COMPARATIVE", "FA-ZWNJ-COMPARATIVE",
+        "FA-ZWNJ-PLURAL", "FA-ZWNJ-ENCLITIC"]
+    assert fix(typed) == zw("ما می+توانیم این کتاب+ها را بخوانیم؛ من نمی+روم. بزرگ+تری و قدرتمندترین "
+                            "زبان+های دنیا. پذیرفته+ام.")

@@ -168,3 +168,10 @@ def test_compare_matches_by_content_not_position():
 def test_word_diff_and_fold():
     assert word_diff("یک دو سه", "یک چهار سه") == [("same", "یک"), ("deleted", "دو"), ("inserted", "چهار"), ("same", "سه")]
     assert fold("مي شود ۱۲") == fold("می‌شود 12")
+    # whatever fix changes leaves the fingerprint alone (issue 12): approvals survive an upgrade
+    from parallelbook.text.orthography import fix
+
+    typed = 'کتاب ها در خانه ي ما ـ گفت "سلام" , ساعت 18 با 96% و کہ ڪتاب'
+    assert fix(typed) != typed and fold(fix(typed)) == fold(typed)
+    assert fold("خانه\u200cی ما") == fold("خانهٔ ما") == fold("خانهء ما")
+    assert fold("گاهی ما") != fold("گاه ما")

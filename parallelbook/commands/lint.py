@@ -146,9 +146,10 @@ class _Lines:
         return index + 1, offset - self.starts[index] + 1
 
 
-def file_findings(text: str, *, zwnj: bool = True) -> list[Finding]:
-    """orthography.lint on a whole Markdown file, reading only its prose."""
-    return lint(text, zwnj=zwnj, skip=protected_spans(text))
+def file_findings(text: str, config: BookConfig | None = None) -> list[Finding]:
+    """orthography.lint on a whole Markdown file, reading only its prose, with the book's [orthography] settings."""
+    config = config or BookConfig()
+    return lint(text, zwnj=config.zwnj_fixes, skip=protected_spans(text), ezafe=config.ezafe, keep=config.keep_spellings)
 
 
 def as_problems(findings: list[Finding], text: str, shown: str) -> list[Problem]:
@@ -168,10 +169,13 @@ def as_problems(findings: list[Finding], text: str, shown: str) -> list[Problem]
     return problems
 
 
-def fixed_text(text: str, *, zwnj: bool = True) -> str:
+def fixed_text(text: str, config: BookConfig | None = None) -> str:
     """`text` with every automatic correction made: the build's normalisation, on the whole file."""
+    config = config or BookConfig()
     for _ in range(_MAX_PASSES):
-        changes = corrections(text, zwnj=zwnj, skip=protected_spans(text))
+        changes = corrections(
+            text, zwnj=config.zwnj_fixes, skip=protected_spans(text), ezafe=config.ezafe, keep=config.keep_spellings
+        )
         if not changes:
             break
         text = splice(text, changes)
@@ -251,7 +255,7 @@ def command_lint(args) -> Outcome:
     counts: Counter[str] = Counter()
     automatic = 0
     for persian in book.files:
-        findings = file_findings(persian.file.text, zwnj=book.config.zwnj_fixes)
+        findings = file_findings(persian.file.text, book.config)
         found = as_problems(findings, persian.file.text, persian.file.shown)
         problems += found
         counts.update(p.severity.value for p in found)
@@ -355,7 +359,7 @@ def plan_file(persian: PersianFile, data: bytes, config: BookConfig) -> FilePlan
     """What `fix` would write to one file, checked against what the build publishes."""
     raw = RawText.parse(data)
     before = raw.text
-    after = fixed_text(before, zwnj=config.zwnj_fixes)
+    after = fixed_text(before, config)
     skipped: list[Problem] = []
     if after != before:
         after, skipped = _keep_published_text(persian, before, after, config)

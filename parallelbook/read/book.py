@@ -17,8 +17,8 @@ from urllib.parse import unquote, urlparse
 from .. import model as m
 from ..files import ChapterFiles, read_book_folder
 from ..problems import BookError, Location, Problem, error, has_errors
-from ..text.blocks import images, map_block, plain_inlines, plain_text
-from ..text.orthography import normalize
+from ..text.blocks import images, map_runs, plain_inlines, plain_text, quotes_as_text
+from ..text.orthography import corrections
 from .alignment import pair_blocks
 from .config import BookConfig, parse_config
 from .markdown import pandoc_json, parse_blocks
@@ -186,10 +186,19 @@ def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime) -> tupl
 
 def normalised_block(block: m.Block, lang: str, config: BookConfig) -> m.Block:
     """The block as published: Persian text normalised as `fix` would write it (letters, digits,
-    ZWNJ, punctuation; see orthography.normalize), unless the book keeps its own ZWNJ spelling."""
+    ZWNJ, punctuation, quotes; see orthography.corrections), with the book's [orthography] settings.
+
+    Each paragraph is corrected as one text (text/blocks.map_runs), so that a rule sees the words
+    beyond an emphasis or a link as `fix` sees them in the file; its quotations are « » as text,
+    as `fix` writes them (the renderer prints a Persian quotation with the same marks)."""
     if lang.split("-")[0] != "fa":
         return block
-    return map_block(block, lambda text: normalize(text, zwnj=config.zwnj_fixes))
+
+    def correct(text: str, fixed) -> list[tuple[int, int, str]]:
+        found = corrections(text, zwnj=config.zwnj_fixes, skip=fixed, ezafe=config.ezafe, keep=config.keep_spellings)
+        return [(c.start, c.end, c.replacement) for c in found]
+
+    return map_runs(quotes_as_text(block, "«", "»"), correct)
 
 
 def _chapter_titles(source_blocks, target_blocks, source_lang, target_lang) -> tuple[dict[str, str], bool]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..files import CONTROL_CHARACTERS, LANGUAGE_TAG
 from ..problems import Location, Problem, error, warning
+from ..text.orthography import EZAFE_SPELLINGS
 
 PDF_LAYOUTS = ("columns", "facing", "stacked")
 BINDINGS = ("rtl", "ltr")
@@ -38,6 +39,8 @@ class BookConfig:
     epub_first: str = "source"
     page_progression: str = ""  # EPUB spine: "rtl", "ltr" or "default"; empty: the source's direction
     zwnj_fixes: bool = True
+    ezafe: str = "hamza"  # the ezafe after a silent ه: "hamza" (خانهٔ), "yeh" (خانه‌ی) or "keep"
+    keep_spellings: tuple[str, ...] = ()  # words and two-word phrases the book spells deliberately
     fonts: dict[str, Path] = field(default_factory=dict, hash=False)
 
 
@@ -48,6 +51,10 @@ def _one_of(value, choices) -> bool:
 
 def _is_text(value) -> bool:
     return isinstance(value, str)
+
+
+def _is_list_of_text(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
 
 
 def _is_text_or_by_language(value) -> bool:
@@ -77,6 +84,8 @@ SCHEMA: dict[str, dict[str, tuple[str, object]]] = {
     },
     "orthography": {
         "zwnj_fixes": ("true or false", lambda v: isinstance(v, bool)),
+        "ezafe": ('"hamza" (خانهٔ), "yeh" (خانه‌ی) or "keep"', lambda v: _one_of(v, EZAFE_SPELLINGS)),
+        "keep": ("a list of words (or two-word phrases) spelled deliberately", _is_list_of_text),
     },
     "fonts": {role: ("a path to a .ttf or .otf file inside the book folder", _is_text) for role in FONT_ROLES},
 }
@@ -211,9 +220,16 @@ def parse_config(text: str, path: Path, book_dir: Path) -> tuple[BookConfig, lis
         epub_first=str(values.get("epub", {}).get("first", "source")),
         page_progression=str(values.get("epub", {}).get("page_progression", "")),
         zwnj_fixes=bool(values.get("orthography", {}).get("zwnj_fixes", True)),
+        ezafe=_valid(values.get("orthography", {}).get("ezafe"), lambda v: _one_of(v, EZAFE_SPELLINGS), "hamza"),
+        keep_spellings=tuple(_valid(values.get("orthography", {}).get("keep"), _is_list_of_text, [])),
         fonts=fonts,
     )
     return config, problems
+
+
+def _valid(value, check, default):
+    """A setting's value, or its default where the value was reported as wrong."""
+    return value if value is not None and check(value) else default
 
 
 def _position_from_message(message: str, text: str) -> tuple[int, int]:

@@ -53,13 +53,21 @@ _FOLD = str.maketrans(
         **{ord(d): str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")},
         "\u066b": ".",  # Arabic decimal separator
         "\u066c": ",",  # Arabic thousands separator
+        # what orthography.normalize changes since issue 12: every foreign letter form, the Persian
+        # marks for Latin ones, quotation marks, a kashida written as a dash
+        "\u06aa": "\u06a9", "\u06d2": "\u06cc", "\u06cd": "\u06cc", "\u06d0": "\u06cc",
+        "\u06c1": "\u0647", "\u06be": "\u0647", "\u06c3": "\u0647",
+        "\u060c": ",", "\u061b": ";", "\u061f": "?", "\u066a": "%",
+        "\u00ab": '"', "\u00bb": '"', "\u201c": '"', "\u201d": '"', "\u2013": None,
     }
 )
+# the ezafe after a silent ه in any of its spellings (خانه ی، خانه‌ی، خانهء، خانهٔ)
+_EZAFE = re.compile("\u0647(?:[\u200c ][\u06cc\u064a\u0649\u0621]|\u0621)(?!\\w)")
 
 
 def fold(text: str) -> str:
     """Text as compared for sameness: orthographic variants, spacing and marks folded away."""
-    text = unicodedata.normalize("NFKD", text).translate(_FOLD)
+    text = _EZAFE.sub("\u0647", unicodedata.normalize("NFKD", text).translate(_FOLD))
     return "".join(
         ch
         for ch in text

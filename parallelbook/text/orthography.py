@@ -6,25 +6,29 @@ applies the automatic corrections.  Standard library only.
 
 Finding codes (stable; severity, autofix, meaning):
 
-FA-ZWNJ-PREFIX            warning     autofix  missing ZWNJ after the verbal prefix می/نمی (مىباشد -> می‌باشد)
-FA-ZWNJ-PLURAL            warning     autofix* missing ZWNJ before ها/های/هایی/هایش... after a joining letter (سلاحهاى -> سلاح‌های); *not autofix when the word also reads as ـه + ای
-FA-ZWNJ-ENCLITIC          warning     autofix* missing ZWNJ before ای/ام/ات/اش/اند/ایم/اید after silent ه (هستهاى -> هسته‌ای); *after ی: reported, not autofix
-FA-ZWNJ-COMPARATIVE       suggestion  no       تر/ترین joined to a joining letter (بزرگتر -> بزرگ‌تر)
-FA-ZWNJ-COMPOUND          warning     autofix  run-together compound from the compound list or lexicon (بينالمللى -> بین‌المللی)
+FA-ZWNJ-PREFIX            warning     autofix  missing ZWNJ after the verbal prefix می/نمی (مىباشد -> می‌باشد; می کند -> می‌کند)
+FA-ZWNJ-PLURAL            warning     autofix* missing ZWNJ before ها/های/هایی/هایش... after a joining letter (سلاحهاى -> سلاح‌های; کتاب ها -> کتاب‌ها, کار ها -> کارها); *not autofix when the word also reads as ـه + ای
+FA-ZWNJ-ENCLITIC          warning     autofix* missing ZWNJ before ای/ام/ات/اش/اند/ایم/اید after silent ه (هستهاى -> هسته‌ای; پذیرفته ام -> پذیرفته‌ام; ایرانی ام -> ایرانی‌ام); *after ی run together: reported, not autofix
+FA-ZWNJ-COMPARATIVE       suggestion  autofix* تر/ترین joined to a joining letter (بزرگتر -> بزرگ‌تر, a suggestion); spaced: ترین and تر/تری after a listed adjective are warnings with autofix (بزرگ تر -> بزرگ‌تر), after another word a suggestion (تر is also "wet")
+FA-ZWNJ-COMPOUND          warning     autofix  run-together compound from the compound list or lexicon (بينالمللى -> بین‌المللی; spaced بی دلیل -> بی‌دلیل)
 FA-ZWNJ-GUESS             warning     no       unknown word that splits into exactly one pair of known words (lexicon split)
-FA-ZWNJ-SPACE             suggestion  no       space inside a listed compound (مسالمت آميز -> مسالمت‌آمیز)
+FA-ZWNJ-SPACE             suggestion  no       space inside a listed compound (مسالمت آميز -> مسالمت‌آمیز), or after بی before an unlisted word
 FA-ZWNJ-STRAY             warning     autofix  repeated ZWNJ, or ZWNJ where it is meaningless (next to space/punctuation, after ا د ذ ر ز ژ و ...)
-FA-YEH-HAMZA              warning     autofix  ائی/وئی at the end of a word written ایی/ویی (آمريکائي -> آمریکایی)
-FA-ARABIC-LETTER          warning     autofix  Arabic letter forms ي ى ك or presentation forms (-> ی ک)
+FA-EZAFE                  warning     autofix  the ezafe after a silent ه in the book's one spelling (خانه ی / خانهء / خانه‌ی / ۀ -> خانهٔ; [orthography] ezafe)
+FA-YEH-HAMZA              warning     autofix  ائی/وئی at the end of a word written ایی/ویی (آمريکائي -> آمریکایی); ه‌یی/ه‌ئی -> ه‌ای
+FA-ARABIC-LETTER          warning     autofix  foreign letter forms ي ى ك ڪ ے ۍ ې ہ ھ ە ۃ or presentation forms (-> ی ک ه ة)
 FA-ARABIC-DIGIT           warning     autofix  Arabic-Indic digits ٠-٩ (-> ۰-۹)
-FA-ASCII-DIGIT            warning     no       ASCII digits between Persian words (1990 -> ۱۹۹۰)
-FA-TATWEEL                warning     autofix  tatweel/kashida U+0640
-FA-INVISIBLE              warning     autofix  invisible control character (U+200B, U+FEFF, U+2060-U+2064, U+180E)
+FA-ASCII-DIGIT            warning     autofix* Latin digits or signs in a Persian number (ساعت 18 -> ساعت ۱۸, 96% -> ۹۶٪, 4.7 -> ۴٫۷, 123۴۵6 -> ۱۲۳۴۵۶); never beside a Latin word; *a number of another form (1.2.3) is a suggestion
+FA-SPACE-DIGIT            suggestion  no       a Persian number glued to a word (مسافت۹ -> مسافت ۹)
+FA-TATWEEL                warning     autofix  tatweel/kashida U+0640 as padding (removed), or as a dash (ـ که ... ـ -> – که ... –)
+FA-INVISIBLE              warning     autofix  invisible control character (U+200B, U+FEFF, U+2060-U+2064, U+180E); a soft hyphen inside a Persian word -> ZWNJ
 FA-PUNCT-LATIN            warning     autofix  Latin , ; ? between Persian words (-> ، ؛ ؟)
-FA-PUNCT-QUOTES           warning     no       straight double quotes around Persian text (-> « »)
+FA-PUNCT-QUOTES           warning     autofix  straight or curly double quotes around Persian text (-> « »)
 FA-PUNCT-SPACE-BEFORE     warning     autofix  space before ، ؛ ؟ . ! :
 FA-PUNCT-SPACE-AFTER      warning     autofix  no space after ، or ؛ before a letter
-FA-PUNCT-GUILLEMET-SPACE  warning     autofix  space just inside « »
+FA-PUNCT-GUILLEMET-SPACE  warning     autofix  space just inside « », or none outside them next to a word
+FA-PUNCT-BRACKET-SPACE    warning     autofix  space just inside ( ) [ ] { } next to a Persian word
+FA-SPACE-MULTIPLE         warning     autofix  several spaces between Persian words (inside a line)
 FA-BIDI-OVERRIDE          error       no       bidi embedding/override control U+202A-U+202E
 FA-BIDI-ISOLATE           error       no       unbalanced bidi isolate U+2066-U+2069
 
@@ -49,7 +53,8 @@ Splits into two free words (سالنامه، کتابخانه، متناسب) ar
 Data files (parallelbook/data): lexicon.txt (known words, correct ZWNJ),
 compounds.txt (ZWNJ compounds), ortho_verb_stems.txt (past/present stems),
 ortho_compound_heads.txt, ortho_compound_nospace.txt, ortho_h_consonantal.txt
-(words ending in a pronounced ه), ortho_rare_plural_stems.txt.
+(words ending in a pronounced ه), ortho_rare_plural_stems.txt, ortho_adjectives.txt
+(adjectives that take a spaced تر).
 
 ``normalize(text)`` is what the build applies to every Persian text run:
 every autofix correction above (punctuation and ائی -> ایی included), and,
@@ -60,9 +65,22 @@ located, for the ``fix`` command).  ``fix(text) == normalize(text)``: what
 ``zwnj=False`` (book.toml ``[orthography] zwnj_fixes = false``, for a text
 that keeps its spelling) turns the word analysis off: no ZWNJ insertion, no
 ائی -> ایی, and no FA-ZWNJ-PREFIX/PLURAL/ENCLITIC/COMPARATIVE/COMPOUND/GUESS/
-SPACE or FA-YEH-HAMZA findings; letters, digits, controls, tatweel, stray
-ZWNJ and punctuation are still corrected.  ``skip`` (lint, corrections) takes
-ranges that are not prose, e.g. Markdown constructs the caller recognises.
+SPACE, FA-EZAFE or FA-YEH-HAMZA findings; letters, digits, controls, tatweel,
+stray ZWNJ, quotes and punctuation are still corrected.  ``skip`` (lint,
+corrections) takes ranges that are not prose, e.g. Markdown constructs the
+caller recognises.  ``ezafe`` ([orthography] ezafe: "hamza", "yeh" or "keep")
+is the spelling of the ezafe after a silent ه; ``keep`` ([orthography] keep)
+lists words and two-word phrases the book spells deliberately.
+
+The build (read/book.normalised_block) runs ``corrections`` on each paragraph
+as one text (text/blocks.map_runs), as ``fix`` runs it on the file.
+
+Space rules (issue 12): two words separated by spaces only are joined (with a
+ZWNJ, or directly after a non-joining letter) only in the curated cases of
+``_join_spaced``: می/نمی + a verb form; the plural family after a noun; the
+enclitics after a silent ه (or ی, not ای); ترین, and تر/تری after a listed
+adjective (data/ortho_adjectives.txt); بی + a listed بی‌ compound.  Where the
+pair could mean something else, it is a suggestion.
 """
 
 from __future__ import annotations
@@ -73,7 +91,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Finding", "Correction", "normalize", "corrections", "splice", "lint", "apply_fixes", "fix", "CODES"]
+__all__ = ["Finding", "Correction", "normalize", "corrections", "splice", "lint", "apply_fixes", "fix", "CODES",
+           "EZAFE_SPELLINGS"]
 
 ZWNJ = "\u200c"
 ZWJ = "\u200d"
@@ -88,17 +107,21 @@ CODES: dict[str, tuple[str, bool]] = {
     "FA-ZWNJ-GUESS": ("warning", False),
     "FA-ZWNJ-SPACE": ("suggestion", False),
     "FA-ZWNJ-STRAY": ("warning", True),
+    "FA-EZAFE": ("warning", True),
     "FA-YEH-HAMZA": ("warning", True),
     "FA-ARABIC-LETTER": ("warning", True),
     "FA-ARABIC-DIGIT": ("warning", True),
-    "FA-ASCII-DIGIT": ("warning", False),
+    "FA-ASCII-DIGIT": ("warning", True),
+    "FA-SPACE-DIGIT": ("suggestion", False),
     "FA-TATWEEL": ("warning", True),
     "FA-INVISIBLE": ("warning", True),
     "FA-PUNCT-LATIN": ("warning", True),
-    "FA-PUNCT-QUOTES": ("warning", False),
+    "FA-PUNCT-QUOTES": ("warning", True),
     "FA-PUNCT-SPACE-BEFORE": ("warning", True),
     "FA-PUNCT-SPACE-AFTER": ("warning", True),
     "FA-PUNCT-GUILLEMET-SPACE": ("warning", True),
+    "FA-PUNCT-BRACKET-SPACE": ("warning", True),
+    "FA-SPACE-MULTIPLE": ("warning", True),
     "FA-BIDI-OVERRIDE": ("error", False),
     "FA-BIDI-ISOLATE": ("error", False),
 }
@@ -134,9 +157,22 @@ _MARK_RE = re.compile(f"[{_MARKS}]")
 _PRES_RE = re.compile(f"[{_PRES}]")
 
 # letters that do not join to the following letter
-_NON_JOINING = frozenset("اآأإٱدذرزژوؤۀةءٲٳٵۆۇۈۉۊۋ")
+_NON_JOINING = frozenset("اآأإٱدذرزژوؤۀةءٲٳٵۆۇۈۉۊۋےەۃۍ")
 
-_LETTER_MAP = {"\u064A": "\u06CC", "\u0649": "\u06CC", "\u0643": "\u06A9"}
+# every foreign form of a Persian letter (Arabic, Urdu, Pashto, Kurdish), not only ي ى ك
+_LETTER_MAP = {
+    "\u064A": "\u06CC",  # ي Arabic yeh
+    "\u0649": "\u06CC",  # ى alef maksura
+    "\u06D2": "\u06CC",  # ے yeh barree (Urdu)
+    "\u06CD": "\u06CC",  # ۍ yeh with tail (Pashto)
+    "\u06D0": "\u06CC",  # ې yeh (Pashto, Uighur)
+    "\u0643": "\u06A9",  # ك Arabic kaf
+    "\u06AA": "\u06A9",  # ڪ swash kaf (Sindhi)
+    "\u06C1": "\u0647",  # ہ heh goal (Urdu)
+    "\u06BE": "\u0647",  # ھ heh doachashmee (Urdu)
+    "\u06D5": "\u0647",  # ە ae (Kurdish)
+    "\u06C3": "\u0629",  # ۃ teh marbuta goal (Urdu) -> ة
+}
 _ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 _PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 _AI_TO_FA = str.maketrans(_ARABIC_INDIC, _PERSIAN_DIGITS)
@@ -155,7 +191,7 @@ def _chars_of(cls: str) -> frozenset[str]:
 
 _LETTER_SET = _chars_of(_LETTERS + _PRES)
 _MARK_SET = _chars_of(_MARKS)
-_SPECIAL_RE = re.compile(f"[{ZWNJ}{TATWEEL}{_INVIS_CLASS}{_PRES}\u064A\u0649\u0643]")
+_SPECIAL_RE = re.compile(f"[{ZWNJ}{TATWEEL}{_INVIS_CLASS}{_PRES}{''.join(_LETTER_MAP)}]")
 
 
 def _is_letter(c: str | None) -> bool:
@@ -258,9 +294,15 @@ class _Data:
                     loose[k] = w
         self.loose = {k: v for k, v in loose.items() if v is not None and k not in self.words}
         self.heads = frozenset(_read_lines("ortho_compound_heads.txt"))
+        self.adjectives = frozenset(_read_lines("ortho_adjectives.txt"))
         self.compound_loose = {
             k: v for k, v in self.loose.items() if v in self.compounds
         }
+        # every part of a listed compound that stands before one of its ZWNJs: a spaced pair
+        # can be a listed compound only if its first word is one of these
+        self.compound_starts = frozenset(
+            ZWNJ.join(c.split(ZWNJ)[:k]) for c in self.compounds for k in range(1, c.count(ZWNJ) + 1)
+        )
         present: set[str] = set()
         past: set[str] = set()
         for line in _read_lines("ortho_verb_stems.txt"):
@@ -515,6 +557,86 @@ def _candidates(d: _Data, w: str) -> list[_Cand]:
         if len(splits) == 1:
             cands.append(_Cand(splits[0], "guess", False))
     return cands
+
+
+_COPULA = frozenset(("است", "هست", "نیست"))
+_PLURAL_AFTER_SPACE = frozenset(_HA_FAMILY)
+_YEH_SPACED_ENCLITICS = frozenset(("ام", "ات", "اش", "اند", "ایم", "اید"))  # not ای: گفتی ای دوست (vocative)
+_NO_PLURAL_BASE = _SPLIT_STOP - {"این", "آن"}
+_JOINED_COMPARATIVES = frozenset(("بیش", "کم"))  # بیشتر، کمتر (the Academy writes them joined)
+_PRONOUNS = frozenset("من تو او ما شما آنها ایشان آن این خود هیچ همه".split())
+
+
+_EZAFE_LAST = frozenset("\u0647\u06C0\u0621\u0654\u06CC")  # ه ۀ ء ٔ ی: the last letter of every form
+_SPACED_FIRST = frozenset(_PREFIXES + ("بی",))
+_SPACED_SECOND = frozenset(_HA_FAMILY + _ENCLITICS + _COMPARATIVE)
+_SPACED_WORDS = _SPACED_FIRST | _SPACED_SECOND
+
+
+def _imperative(d: _Data, w: str) -> bool:
+    """w is a bare imperative or prohibitive (برو، بیا، نکن، مکن)."""
+    if len(w) < 2 or w[0] not in "بنم":
+        return False
+    rest = w[1:]
+    return rest in d.present_stems or (rest.startswith("یا") and "آ" + rest[2:] in d.present_stems)
+
+
+def _join_spaced(d: _Data, a: str, b: str, before: str) -> tuple[str, str, bool, str] | None:
+    """Should the space between the words a and b be a ZWNJ (or nothing)?
+
+    Returns (joiner, code, autofix, description) or None.  Only curated cases
+    are automatic: a verb after می/نمی, the plural suffix, the enclitics after a
+    silent ه (or ی), ترین, تر after a listed adjective, and listed بی‌ compounds.
+    """
+    joiner = ZWNJ if _joins_left(a[-1]) else ""
+    core_b = b.replace(ZWNJ, "")
+    # می/نمی + verb (not «ماه می» the month, not the copula)
+    if a in _PREFIXES and ZWNJ not in a:
+        if b in _COPULA or before == "ماه":
+            return None
+        segs = b.split(ZWNJ)
+        verb = b in d.verb_forms or (
+            len(segs) == 2 and segs[0] in d.participles and segs[1] in _ENCLITICS) or (
+            ZWNJ not in b and b in d.participles)
+        if verb:
+            return ZWNJ, "FA-ZWNJ-PREFIX", True, f"the verbal prefix {a} is joined to its verb"
+        return None
+    # plural ها/های/هایی... after a noun (not after a function word or a bare verb form)
+    if b in _PLURAL_AFTER_SPACE:
+        if len(a) < 2 or a in _NO_PLURAL_BASE or a.split(ZWNJ)[-1] in _SUFFIX_SEGMENTS:
+            return None  # a function word, or a word that already ends in a suffix (گزینه‌ای ها)
+        if (d.is_verb_form(a) or _imperative(d, a)) and not d.base_known(a):  # بیا ها: the colloquial particle
+            return None
+        if b == "هاست" and a not in ("آن", "این"):  # also the loanword "host" (نام هاست)
+            return joiner, "FA-ZWNJ-PLURAL", False, f"if «{b}» is ها + است, it belongs to its noun"
+        return joiner, "FA-ZWNJ-PLURAL", True, f"the plural suffix «{b}» belongs to its noun"
+    # enclitics and verb endings after a silent ه (خانه ای، پذیرفته ام، کرده اند) or after ی (ایرانی ام)
+    if b in _ENCLITICS and len(a) >= 3 and a not in _SPLIT_STOP:
+        if d.silent_h(a) and a[-2] != ZWNJ:
+            return ZWNJ, "FA-ZWNJ-ENCLITIC", True, f"the ending «{b}» belongs to the word before it"
+        if a.endswith("ی") and b in _YEH_SPACED_ENCLITICS and not d.is_verb_form(a):
+            return ZWNJ, "FA-ZWNJ-ENCLITIC", True, f"the ending «{b}» belongs to the word before it"
+        return None
+    # comparative and superlative
+    if b in _COMPARATIVE and len(a) >= 2 and a not in _SPLIT_STOP:
+        if a in _JOINED_COMPARATIVES:
+            return "", "FA-ZWNJ-COMPARATIVE", True, f"«{a}{b}» is written as one word"
+        known = a in d.words or a in d.adjectives
+        if b == "ترین" and known:
+            return joiner, "FA-ZWNJ-COMPARATIVE", True, f"the suffix «{b}» belongs to its adjective"
+        if a in d.adjectives:
+            return joiner, "FA-ZWNJ-COMPARATIVE", True, f"the suffix «{b}» belongs to its adjective"
+        if known:  # تر is also the adjective "wet" (لباس تر)
+            return joiner, "FA-ZWNJ-COMPARATIVE", False, f"if «{b}» is the comparative suffix, it belongs to its adjective"
+        return None
+    # بی + noun: listed compounds (بی دلیل) are automatic, others a suggestion (بی is also a preposition)
+    if a == "بی" and b != "بی" and core_b not in _PRONOUNS and len(core_b) >= 2:
+        joined = "بی" + ZWNJ + b
+        if joined in d.words:
+            return ZWNJ, "FA-ZWNJ-COMPOUND", True, "the prefix بی is joined to its word"
+        if b in d.words and not d.is_verb_form(b):
+            return ZWNJ, "FA-ZWNJ-SPACE", False, "if بی is the prefix (not the preposition «without»), it is joined to its word"
+    return None
 
 
 def _classify_insertions(out: str) -> list[str]:
@@ -887,9 +1009,11 @@ def _zwnj_message(a: _Analysis, fixed: str) -> str:
 
 
 class _Scanner:
-    def __init__(self, text: str, words: bool = True, skip=()) -> None:
+    def __init__(self, text: str, words: bool = True, skip=(), ezafe: str = "hamza", keep=frozenset()) -> None:
         self.text = text
-        self.words = words  # word analysis: ZWNJ insertions, ائی -> ایی, spaced compounds
+        self.words = words  # word analysis: ZWNJ insertions, ائی -> ایی, spaced compounds, ezafe
+        self.ezafe = ezafe
+        self.keep = keep
         self.mask = _mask(text)
         for a, b in skip:
             for k in range(max(a, 0), min(b, len(text))):
@@ -901,6 +1025,7 @@ class _Scanner:
         return self.mask.find(1, max(a, 0), b) != -1
 
     def run(self) -> list[_Edit]:
+        self._soft_hyphens()
         self._tokens()
         self._arabic_digits()
         self._ascii_digits()
@@ -919,12 +1044,25 @@ class _Scanner:
     def _tokens(self) -> None:
         text = self.text
         toks = []
+        kashida = TATWEEL in text
+        dash_open = False  # a word-initial kashida dash opened on this line (ـکه ... می‌بالیمـ)
+        last = 0
         for mo in _TOKEN_RE.finditer(text):
             s, e = mo.start(), mo.end()
             if self.masked(s, e):
                 continue
+            if kashida:
+                if "\n" in text[last:s]:
+                    dash_open = False
+                last = e
+                if TATWEEL in text[s:e]:
+                    s, e, dash_open = self._kashida_dashes(s, e, dash_open)
+                    if s >= e:
+                        continue
             toks.append((s, e))
         infos = []
+        pair_starts: list[int] = []  # i where infos[i], infos[i + 1] may be joined across a space
+        ezafe_at: list[int] = []  # words whose last letter may carry an ezafe
         prev_skel = ""
         prev_end = -10
         for s, e in toks:
@@ -937,17 +1075,32 @@ class _Scanner:
             cue = prev_skel if text[prev_end:s].strip(" \t") == "" and prev_end >= 0 else ""
             analysis = None
             if self.words and skel and ZWJ not in skel:
-                analysis = _analyze(skel, cue)
+                if skel in self.keep:
+                    skel = ""  # a deliberate spelling of this book: no word rule applies
+                else:
+                    analysis = _analyze(skel, cue)
+            if skel in _SPACED_WORDS:  # the words a space rule starts from (one set look-up a word)
+                if skel in _SPACED_SECOND and infos:
+                    pair_starts.append(len(infos) - 1)
+                if skel in _SPACED_FIRST:
+                    pair_starts.append(len(infos))
+            if normed and normed[-1] in _EZAFE_LAST:
+                ezafe_at.append(len(infos))
             infos.append([s, e, orig, normed, kinds, skel, has_marks, analysis])
             prev_skel, prev_end = skel, e
-        # spaced compounds (suggestion) absorb the letter-only findings of both words
         absorbed: set[int] = set()
         if self.words:
             d = _data()
+            self._ezafe(d, infos, absorbed, ezafe_at)
+            self._spaced_pairs(d, infos, absorbed, sorted(set(pair_starts)))
+            # spaced compounds (suggestion) absorb the letter-only findings of both words
+            starts = d.compound_starts
             for i in range(len(infos) - 1):
+                if infos[i][5] not in starts:  # no listed compound begins with this word
+                    continue
                 s1, e1, o1, n1, k1, sk1, m1, a1 = infos[i]
                 s2, e2, o2, n2, k2, sk2, m2, a2 = infos[i + 1]
-                if i in absorbed or a1 or a2 or m1 or m2:
+                if i in absorbed or i + 1 in absorbed or a1 or a2 or m1 or m2:
                     continue
                 gap = text[e1:s2]
                 if not gap or gap.strip(" \t") or not sk1 or not sk2:
@@ -955,6 +1108,8 @@ class _Scanner:
                 if not _joins_left(sk1[-1]) or sk1 in _SPACE_RULE_BLOCKED_FIRST:
                     continue
                 if not (_is_letter(sk1[0]) and _is_letter(sk2[0])):
+                    continue
+                if self.keep and (sk1 + " " + sk2) in self.keep:
                     continue
                 joined = self._spaced_compound(d, sk1, sk2)
                 if joined is None:
@@ -999,7 +1154,124 @@ class _Scanner:
                     msg = f"invisible control character {cps}: remove it" + extra
                 self.edits.append(_Edit(s, e, code, "warning", msg, normed, True, normed))
 
+    def _soft_hyphens(self) -> None:
+        """A soft hyphen (U+00AD) inside a Persian word is a ZWNJ typed with the wrong key."""
+        if "\u00AD" not in self.text:
+            return
+        for mo in _SOFT_HYPHEN_RE.finditer(self.text):
+            i = mo.start()
+            if not self.masked(i - 1, i + 2):
+                self.edits.append(_Edit(i, i + 1, "FA-INVISIBLE", "warning",
+                                        "soft hyphen U+00AD inside a Persian word: write a ZWNJ", ZWNJ, True))
+
+    def _kashida_dashes(self, s: int, e: int, dash_open: bool) -> tuple[int, int, bool]:
+        """Kashida that cannot be padding is a dash: alone, at a word's start (ـکه), or closing
+        such a dash at a word's end (می‌بالیمـ).  Returns the token without those kashidas."""
+        text = self.text
+        core = text[s:e].strip(TATWEEL)
+        if not core.strip(ZWNJ + ZWJ + _INVIS_CLASS.replace("-", "")):  # nothing but kashida
+            self._dash(s, e)
+            return e, e, dash_open
+        lead = len(text[s:e]) - len(text[s:e].lstrip(TATWEEL))
+        before = text[s - 1] if s > 0 else None
+        if lead and (_is_break(before) or before.isdigit()):
+            self._dash(s, s + lead)
+            s += lead
+            dash_open = True
+        trail = len(text[s:e]) - len(text[s:e].rstrip(TATWEEL))
+        after = text[e] if e < len(text) else None
+        if trail and dash_open and (_is_break(after) or after.isdigit()):
+            self._dash(e - trail, e)
+            e -= trail
+            dash_open = False
+        return s, e, dash_open
+
+    def _dash(self, s: int, e: int) -> None:
+        self.edits.append(_Edit(s, e, "FA-TATWEEL", "warning",
+                                "kashida used as a dash: write «–»", "–", True))
+
+    def _ezafe(self, d: _Data, infos: list, absorbed: set[int], candidates: list[int]) -> None:
+        """The ezafe after a silent ه in one spelling: خانه ی / خانهء / خانه‌ی / خانه‌ٔ / ۀ -> خانهٔ (or خانه‌ی)."""
+        if self.ezafe == "keep":
+            return
+        mark = "\u0647\u0654" if self.ezafe == "hamza" else "\u0647" + ZWNJ + "\u06CC"
+        text = self.text
+        for i in candidates:
+            info = infos[i]
+            if i in absorbed or not info[5]:  # done, or a deliberate spelling ([orthography] keep)
+                continue
+            normed = info[3]
+            s, e, orig, normed, kinds, skel, has_marks, analysis = info
+            base = None
+            end = e
+            if normed.endswith(("\u0647" + ZWNJ + "\u06CC\u06CC", "\u0647" + ZWNJ + "\u0626\u06CC")):
+                word = "".join(c for c in normed[:-3] if not _is_mark(c))
+                if len(word) >= 3 and d.silent_h(word):
+                    rep = normed[:-2] + "\u0627\u06CC"
+                    self.edits.append(_Edit(s, e, "FA-YEH-HAMZA", "warning",
+                                            f"the indefinite ending after a silent ه is written «ای»: «{rep}»",
+                                            rep, True))
+                    absorbed.add(i)
+                continue
+            if normed.endswith("\u06C0"):
+                base = normed[:-1]
+            elif normed.endswith(("\u0647\u0621", "\u0647" + ZWNJ + "\u0654", "\u0647\u0654", "\u0647" + ZWNJ + "\u06CC")):
+                base = normed[:-2] if normed.endswith(("\u0647\u0621", "\u0647\u0654")) else normed[:-3]
+            elif i + 1 < len(infos) and normed.endswith("\u0647") and i + 1 not in absorbed:
+                nxt = infos[i + 1]
+                if nxt[3] in ("\u06CC", "\u0621") and text[e:nxt[0]] in (" ", ZWNJ) and not self._letter_at(nxt[1]):
+                    base, end = normed[:-1], nxt[1]
+            if base is None or not base or not _is_letter(base[-1]) and not _is_mark(base[-1]):
+                continue
+            word = "".join(c for c in base if not _is_mark(c)) + "\u0647"
+            if len(word) < 3 or word in _SPLIT_STOP or not d.silent_h(word):
+                continue
+            rep = base + mark
+            if rep == text[s:end] or (end == e and rep == normed):  # already so (or only a letter fix)
+                continue
+            shown = "هٔ" if self.ezafe == "hamza" else "ه‌ی"
+            self.edits.append(_Edit(s, end, "FA-EZAFE", "warning",
+                                    f"the ezafe after a silent ه is written «{shown}» in this book: «{rep}»",
+                                    rep, True))
+            absorbed.add(i)
+            if end != e:
+                absorbed.add(i + 1)
+
+    def _letter_at(self, i: int) -> bool:
+        return 0 <= i < len(self.text) and _is_letter(self.text[i])
+
+    def _spaced_pairs(self, d: _Data, infos: list, absorbed: set[int], starts: list[int]) -> None:
+        """A space where a ZWNJ (or nothing) belongs: می کند، کتاب ها، پذیرفته ام، بزرگ تر، بی دلیل."""
+        text = self.text
+        for i in starts:
+            if i + 1 >= len(infos) or i in absorbed or i + 1 in absorbed:
+                continue
+            s1, e1, o1, n1, k1, sk1, m1, a1 = infos[i]
+            s2, e2, o2, n2, k2, sk2, m2, a2 = infos[i + 1]
+            gap = text[e1:s2]
+            if not gap or gap.strip(" \t") or a1 or a2 or not sk1 or not sk2:
+                continue
+            if not (_is_letter(sk1[-1]) and _is_letter(sk2[0])):
+                continue
+            if self.keep and (sk1 + " " + sk2) in self.keep:
+                continue
+            before = infos[i - 1][5] if i and not text[infos[i - 1][1]:s1].strip(" \t") else ""
+            found = _join_spaced(d, sk1, sk2, before)
+            if found is None:
+                continue
+            joiner, code, autofix, what = found
+            rep = n1 + joiner + n2
+            severity = "warning" if autofix else "suggestion"
+            self.edits.append(_Edit(
+                s1, e2, code, severity,
+                f"{what}: write «{rep}» (a space where {'a ZWNJ' if joiner else 'nothing'} belongs)",
+                rep, autofix, rep if autofix else n1 + gap + n2,
+            ))
+            absorbed.update((i, i + 1))
+
     def _spaced_compound(self, d: _Data, a: str, b: str) -> str | None:
+        if a not in d.compound_starts:
+            return None
         joined = a + ZWNJ + b
         if joined in d.compounds and joined not in d.nospace:
             return joined
@@ -1042,25 +1314,50 @@ class _Scanner:
         return None
 
     def _ascii_digits(self) -> None:
+        """Numbers in Persian text in Persian digits and signs (ساعت 18 -> ساعت ۱۸، 96% -> ۹۶٪، 4.7 -> ۴٫۷).
+
+        A number beside a Latin word (Python 3، 95BCS) stays Latin; a mixed run
+        (123۴۵6) becomes one script, Latin beside Latin words.  Only plain
+        numbers are automatic (integer, one decimal point, thousands groups,
+        h:mm, d/m/y); others (an IP address, a version 1.2.3) are reported."""
         text = self.text
-        for mo in re.finditer(r"(?<![0-9A-Za-z_])[0-9]+(?:[.,/:][0-9]+)*(?![0-9A-Za-z_])", text):
+        for mo in _NUMBER_RE.finditer(text):
             s, e = mo.start(), mo.end()
-            if self.masked(s, e):
+            num = mo.group()
+            if self.masked(s, e) or not _NEEDS_PERSIAN_RE.search(num):
                 continue
             left = self._nearest_letter(s - 1, -1)
             right = self._nearest_letter(e, 1)
-            if "other" in (left, right) or "fa" not in (left, right):
+            if "other" in (left, right):
+                if "fa" not in (left, right) and _PERSIAN_DIGIT_RE.search(num) and re.search("[0-9]", num):
+                    rep = num.translate(_FA_TO_ASCII)
+                    self.edits.append(_Edit(s, e, "FA-ASCII-DIGIT", "warning",
+                                            f"digits of two scripts in one number: write «{rep}»", rep, True))
                 continue
-            num = mo.group()
-            seps = re.findall(r"[.,/:]", num)
-            groups = re.split(r"[.,/:]", num)
-            rep = num.translate(_ASCII_TO_FA)
-            if seps == ["."]:
-                rep = rep.replace(".", "٫")
-            elif seps and set(seps) == {","} and all(len(g) == 3 for g in groups[1:]):
-                rep = rep.replace(",", "٬")
-            self.edits.append(_Edit(s, e, "FA-ASCII-DIGIT", "warning",
-                                    f"ASCII digits in Persian text: write «{rep}»", rep, False))
+            rep, plain = _persian_number(num)
+            if rep == num:
+                continue
+            what = "Latin digits" if re.search("[0-9]", num) else "Latin signs in a Persian number"
+            self.edits.append(_Edit(s, e, "FA-ASCII-DIGIT", "warning" if plain else "suggestion",
+                                    f"{what} in Persian text: write «{rep}»", rep, plain))
+        for mo in _PERSIAN_NUMBER_RE.finditer(text):
+            if self._letter_at(mo.start() - 1):  # مسافت۹
+                s, e = mo.start() - 1, mo.end()
+                while self._letter_at(s - 1):
+                    s -= 1
+                rep = text[s:mo.start()] + " " + mo.group()
+            elif self._letter_at(mo.end()):  # ۹کیلومتر, but not ۳م، ۱۰ها
+                glued = _GLUED_AFTER_RE.match(text, mo.start())
+                if glued is None:
+                    continue
+                s, e = glued.span()
+                rep = glued.group(1) + " " + glued.group(2)
+            else:
+                continue
+            if self.masked(s, e):
+                continue
+            self.edits.append(_Edit(s, e, "FA-SPACE-DIGIT", "suggestion",
+                                    f"a number and a word run together: «{rep}»?", rep, False))
 
     # ---------------------------------------------------------------- punctuation
     def _prev_nonspace(self, i: int) -> int:
@@ -1079,15 +1376,25 @@ class _Scanner:
         return self.text[j] if 0 <= j < len(self.text) else None
 
     def _persian_context_latin(self, i: int) -> bool:
+        """A Latin , ; ? stands between Persian words (brackets and quotes between them allowed)."""
         p = self._prev_nonspace(i)
         n = self._next_nonspace(i)
         pc, nc = self._ch(p), self._ch(n)
-        if not _is_letter(pc) or self.mask[p]:
+        if self.text[i] == "?":  # ?! and !? : look past the other marks
+            while pc is not None and pc in "!?؟" and not self.mask[p]:
+                p -= 1
+                pc = self._ch(p)
+        if pc is None or self.mask[p]:
+            return False
+        if not _is_letter(pc) and not (pc in _CLOSERS and self._nearest_letter(p - 1, -1) == "fa"):
             return False
         mark = self.text[i]
         if mark == "?":
-            return nc is None or nc in "\r\n)»]*_" or (_is_letter(nc) and not self.mask[n])
-        return _is_letter(nc) and not self.mask[n]
+            if nc is None or nc in "\r\n)»]*_!":
+                return True
+        if nc is None or (n < len(self.mask) and self.mask[n]):
+            return False
+        return _is_letter(nc) or (nc in _OPENERS and self._nearest_letter(n + 1, 1) == "fa")
 
     def _punctuation(self) -> None:
         text = self.text
@@ -1101,7 +1408,7 @@ class _Scanner:
             latin_ok.add(i)
             rep = fa_of[text[i]]
             nc = self._ch(i + 1)
-            if rep in "،؛" and nc is not None and nc.isalpha():
+            if rep in "،؛" and nc is not None and (nc.isalpha() or nc in "«(["):
                 rep += " "
             self.edits.append(_Edit(i, i + 1, "FA-PUNCT-LATIN", "warning",
                                     f"Latin «{text[i]}» in Persian text: write «{rep.strip()}»",
@@ -1113,7 +1420,9 @@ class _Scanner:
             if self.masked(s, e + 1) or s == 0:
                 continue
             pc = text[s - 1]
-            if not _is_letter(pc) or self.mask[s - 1]:
+            if self.mask[s - 1]:
+                continue
+            if not _is_letter(pc) and not (pc in _CLOSERS and self._nearest_letter(s - 2, -1) == "fa"):
                 continue
             if m in ",;?" and e not in latin_ok:
                 continue
@@ -1130,7 +1439,7 @@ class _Scanner:
             self.edits.append(_Edit(s, e, "FA-PUNCT-SPACE-BEFORE", "warning",
                                     f"space before «{shown}»: remove it", "", True))
         # missing space after ، ؛
-        for mo in re.finditer(r"[،؛](?=[^\W\d_])", text):
+        for mo in re.finditer(r"[،؛](?=[^\W\d_]|[«(\[])", text):
             i = mo.start()
             if self.masked(i, i + 2):
                 continue
@@ -1147,23 +1456,83 @@ class _Scanner:
             if not self.masked(s - 1, mo.end()):
                 self.edits.append(_Edit(s, e, "FA-PUNCT-GUILLEMET-SPACE", "warning",
                                         "space before »: remove it", "", True))
-        # straight double quotes around Persian text
+        self._quotes()
+        self._spacing()
+
+    def _quote_wanted(self, a: int, b: int) -> bool:
+        """Should the quote marks at a and b (a pair on one line) be « »?"""
+        text = self.text
+        inner = text[a + 1:b]
+        if not inner.strip() or self.masked(a, b + 1):
+            return False
+        if text[:a].count("«") > text[:a].count("»"):
+            return False  # inside « »: “ ” are the inner quotes of Persian
+        letters = [c for c in inner if c.isalpha()]
+        if letters:
+            if _is_letter(letters[0]) or _is_letter(letters[-1]):
+                return True
+        # a Latin or symbolic quotation inside a Persian sentence: «%1$s», «Hello World»
+        return self._nearest_letter(a - 1, -1) == "fa" and self._nearest_letter(b + 1, 1) == "fa"
+
+    def _quotes(self) -> None:
+        """Straight and curly double quotes around Persian text -> « »."""
+        text = self.text
         pos = 0
         for line in text.splitlines(keepends=True):
-            qs = [pos + k for k, c in enumerate(line) if c == '"' and not self.mask[pos + k]]
-            if len(qs) >= 2 and len(qs) % 2 == 0:
-                for a, b in zip(qs[0::2], qs[1::2]):
-                    inner = text[a + 1:b]
-                    core = inner.strip()
-                    if not core or re.search(r"[A-Za-z]", inner):
-                        continue
-                    if not (_is_letter(core[0]) or core[0] in "(«") or not _LETTER_RE.search(core):
-                        continue
-                    self.edits.append(_Edit(a, a + 1, "FA-PUNCT-QUOTES", "warning",
-                                            "straight quote around Persian text: use «", "«", False))
-                    self.edits.append(_Edit(b, b + 1, "FA-PUNCT-QUOTES", "warning",
-                                            "straight quote around Persian text: use »", "»", False))
+            qs = [pos + k for k, c in enumerate(line) if c == '"' and not self.mask[pos + k]] if '"' in line else []
+            pairs = list(zip(qs[0::2], qs[1::2])) if len(qs) >= 2 and len(qs) % 2 == 0 else []
+            opened = None
+            if "\u201D" in line:
+                for curly in _CURLY_RE.finditer(line):
+                    if curly.group() == "\u201C":
+                        opened = pos + curly.start()
+                    elif opened is not None:
+                        pairs.append((opened, pos + curly.start()))
+                        opened = None
+            for a, b in pairs:
+                if not self._quote_wanted(a, b):
+                    continue
+                kind = "straight" if text[a] == '"' else "curly"
+                self.edits.append(_Edit(a, a + 1, "FA-PUNCT-QUOTES", "warning",
+                                        f"{kind} quote around Persian text: use «", "«", True))
+                self.edits.append(_Edit(b, b + 1, "FA-PUNCT-QUOTES", "warning",
+                                        f"{kind} quote around Persian text: use »", "»", True))
             pos += len(line)
+
+    def _spacing(self) -> None:
+        """Spaces inside brackets, outside guillemets, and runs of spaces between Persian words."""
+        text = self.text
+        letter = self._letter_at
+        # each pattern starts with a rare character (or two spaces); the neighbours are checked in Python
+        for mo in _BRACKET_OPEN_SPACE_RE.finditer(text):
+            s, e = mo.start() + 1, mo.end()
+            if letter(e) and not self.masked(s - 1, e + 1):
+                self.edits.append(_Edit(s, e, "FA-PUNCT-BRACKET-SPACE", "warning",
+                                        f"space after «{text[s - 1]}»: remove it", "", True))
+        for mo in _SPACE_BRACKET_CLOSE_RE.finditer(text):
+            s, e = mo.start(), mo.end() - 1
+            if letter(s - 1) and not self.masked(s - 1, e + 1):
+                self.edits.append(_Edit(s, e, "FA-PUNCT-BRACKET-SPACE", "warning",
+                                        f"space before «{text[e]}»: remove it", "", True))
+        for mo in _SPACE_RUN_RE.finditer(text):
+            s, e = mo.span()
+            before, after = self._ch(s - 1), self._ch(e)
+            if before is None or after is None or self.masked(s - 1, e + 1):
+                continue
+            if before in "([{" or after in ")]}":
+                continue  # the bracket rule's
+            if (before in _RUN_BEFORE or _is_letter(before) or _is_mark(before)) and (after in _RUN_AFTER or _is_letter(after)):
+                self.edits.append(_Edit(s, e, "FA-SPACE-MULTIPLE", "warning",
+                                        "several spaces between words: write one", " ", True))
+        for mo in _GUILLEMETS_RE.finditer(text):
+            i = mo.start()
+            if mo.group() == "«" and letter(i - 1) and not self.masked(i - 1, i + 1):
+                self.edits.append(_Edit(i, i + 1, "FA-PUNCT-GUILLEMET-SPACE", "warning",
+                                        "no space before «: add one", " «", True))
+            elif mo.group() == "»" and letter(i + 1) and not self.masked(i, i + 2) \
+                    and not _ENDING_AFTER_QUOTE_RE.match(text, i + 1):
+                self.edits.append(_Edit(i, i + 1, "FA-PUNCT-GUILLEMET-SPACE", "warning",
+                                        "no space after »: add one", "» ", True))
 
     # ---------------------------------------------------------------- bidi
     def _bidi(self) -> None:
@@ -1187,6 +1556,59 @@ class _Scanner:
                                     None, False))
 
 
+_DIGIT = "0-9\u06F0-\u06F9"
+_NUMBER_RE = re.compile(
+    f"(?<![{_DIGIT}A-Za-z_\u0660-\u0669])[{_DIGIT}]+(?:[.,/:\u066B\u066C][{_DIGIT}]+)*%?(?![{_DIGIT}A-Za-z_\u0660-\u0669])"
+)
+_NEEDS_PERSIAN_RE = re.compile("[0-9%]|(?<=[\u06F0-\u06F9])[.,](?=[\u06F0-\u06F9])")
+_PERSIAN_DIGIT_RE = re.compile("[\u06F0-\u06F9]")
+_FA_TO_ASCII = str.maketrans(_PERSIAN_DIGITS, "0123456789")
+# a Persian number glued to a Persian word (مسافت۹، ۹کیلومتر), but not an ordinal or plural ending (۳م، ۱۰ها)
+_PERSIAN_NUMBER_RE = re.compile("[\u06F0-\u06F9]+")
+_GLUED_AFTER_RE = re.compile(
+    f"([\u06F0-\u06F9]+)(?!(?:ام|م|مین|ها|های|ای|ی|ساله|گانه)(?![{_LETTERS}]))([{_LETTERS}]+)"
+)
+
+
+def _persian_number(num: str) -> tuple[str, bool]:
+    """A number in Persian digits and signs, and whether it is a plain number (an automatic fix)."""
+    body = num[:-1] if num.endswith("%") else num
+    seps = re.findall("[.,/:\u066B\u066C]", body)
+    groups = re.split("[.,/:\u066B\u066C]", body)
+    out = body.translate(_ASCII_TO_FA)
+    plain = True
+    if not seps:
+        pass
+    elif seps in (["."], ["\u066B"]):
+        out = out.replace(".", "\u066B")
+    elif set(seps) <= {",", "\u066C"} and all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3:
+        out = out.replace(",", "\u066C")
+    elif set(seps) == {":"} and len(seps) <= 2 and all(len(g) == 2 for g in groups[1:]):
+        pass  # a time of day
+    elif set(seps) == {"/"} and len(seps) <= 2:
+        pass  # a date or a fraction
+    else:
+        plain = False
+    if num.endswith("%"):
+        out += "\u066A"
+    return out, plain
+
+
+_CURLY_RE = re.compile("[\u201C\u201D]")
+_SOFT_HYPHEN_RE = re.compile(f"(?<=[{_LETTERS}])\u00AD(?=[{_LETTERS}])")
+_OPENERS = "«([{\u201C\""
+_CLOSERS = "»)]}\u201D\""
+_FA_LETTER = f"[{_LETTERS}]"
+_BRACKET_OPEN_SPACE_RE = re.compile("[(\\[{][ \t]+")
+_SPACE_BRACKET_CLOSE_RE = re.compile("[ \t]+[)\\]}]")
+_SPACE_RUN_RE = re.compile("[ \t]{2,}")
+_GUILLEMETS_RE = re.compile("[«»]")
+_RUN_BEFORE = frozenset("\u06F0\u06F1\u06F2\u06F3\u06F4\u06F5\u06F6\u06F7\u06F8\u06F9\u066A\u060C\u061B\u061F.!:»)]}")
+_RUN_AFTER = frozenset("\u06F0\u06F1\u06F2\u06F3\u06F4\u06F5\u06F6\u06F7\u06F8\u06F9«([{")
+# an ending after a quoted word stays joined to it: «کتاب»ها، «کتاب»ی
+_ENDING_AFTER_QUOTE_RE = re.compile(f"(?:ها|های|ی|ای)(?![{_LETTERS}])")
+
+
 # --------------------------------------------------------------------------
 # public API
 
@@ -1203,14 +1625,29 @@ class Correction:
 _MAX_PASSES = 8
 
 
-def corrections(text: str, *, zwnj: bool = True, skip=()) -> list[Correction]:
+EZAFE_SPELLINGS = ("hamza", "yeh", "keep")
+
+
+def _keep_set(keep) -> frozenset[str]:
+    """The book's deliberate spellings, as the scanner compares them (letters normalised, no marks)."""
+    if isinstance(keep, frozenset):
+        return keep
+    return _keep_set_of(tuple(keep))
+
+
+@lru_cache(maxsize=64)
+def _keep_set_of(keep: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(" ".join(_MARK_RE.sub("", _norm_letters(w)).split()) for w in keep if w.strip())
+
+
+def corrections(text: str, *, zwnj: bool = True, skip=(), ezafe: str = "hamza", keep=()) -> list[Correction]:
     """One pass of the changes ``normalize`` makes, sorted and disjoint.
 
     That is every autofix finding of ``lint(text, zwnj=zwnj, skip=skip)``, and,
     inside a word whose finding is not automatic, its letter-level normalisation.
     """
     out = []
-    for e in _Scanner(text, words=zwnj, skip=skip).run():
+    for e in _Scanner(text, words=zwnj, skip=skip, ezafe=ezafe, keep=_keep_set(keep)).run():
         if e.applied is not None and e.applied != text[e.start:e.end]:
             out.append(Correction(e.start, e.end, e.applied))
     return out
@@ -1228,27 +1665,28 @@ def splice(text: str, changes) -> str:
     return "".join(out)
 
 
-def normalize(text: str, *, zwnj: bool = True) -> str:
+def normalize(text: str, *, zwnj: bool = True, ezafe: str = "hamza", keep=()) -> str:
     """Every automatic correction, repeated until nothing changes (see the module docstring).
 
     ``zwnj=False`` leaves the spelling alone: no ZWNJ insertion and no ائی -> ایی.
     """
+    keep = _keep_set(keep)
     for _ in range(_MAX_PASSES):
-        changes = corrections(text, zwnj=zwnj)
+        changes = corrections(text, zwnj=zwnj, ezafe=ezafe, keep=keep)
         if not changes:
             break
         text = splice(text, changes)
     return text
 
 
-def lint(text: str, *, zwnj: bool = True, skip=()) -> list[Finding]:
+def lint(text: str, *, zwnj: bool = True, skip=(), ezafe: str = "hamza", keep=()) -> list[Finding]:
     """Report orthography problems in Persian running text, sorted by start.
 
     ``zwnj=False``: no word analysis (the ZWNJ and ائی findings), as for a text
     that keeps its spelling.  ``skip``: (start, end) ranges that are not prose
     (they are treated like code: never reported, and never context for a rule).
     """
-    return [e.finding() for e in _Scanner(text, words=zwnj, skip=skip).run()]
+    return [e.finding() for e in _Scanner(text, words=zwnj, skip=skip, ezafe=ezafe, keep=_keep_set(keep)).run()]
 
 
 def apply_fixes(text: str, findings) -> str:
@@ -1267,9 +1705,9 @@ def apply_fixes(text: str, findings) -> str:
     return out
 
 
-def fix(text: str) -> str:
+def fix(text: str, *, ezafe: str = "hamza", keep=()) -> str:
     """Every autofix correction (and the letter normalisation inside other findings); idempotent.
 
     The same as ``normalize(text)``: what ``fix`` writes is what the build prints.
     """
-    return normalize(text, zwnj=True)
+    return normalize(text, zwnj=True, ezafe=ezafe, keep=keep)
