@@ -30,6 +30,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "LINK-MISMATCH": (W, "the two sides have different numbers of links"),
     "URL-MISMATCH": (W, "the two sides write out different numbers of URLs"),
     "QUESTION-MISMATCH": (W, "one side asks a question (؟ or ?) and the other does not"),
+    # sentences inside a pair (review/sentences.py)
+    "SENTENCE-MISSING": (W, "a source sentence has no counterpart in the translation of its pair: left out?"),
+    "SENTENCE-ADDED": (W, "a translated sentence has no source sentence in its pair: added?"),
     # approval (after `approve`)
     "STALE": (W, "the source block changed since the pair was approved: update the translation"),
     "NEEDS-REVIEW": (W, "the translation changed since the pair was approved: review it"),
@@ -52,5 +55,7 @@ ACCEPTABLE = frozenset(
         "LINK-MISMATCH",
         "URL-MISMATCH",
         "QUESTION-MISMATCH",
+        "SENTENCE-MISSING",
+        "SENTENCE-ADDED",
     }
 )
