@@ -168,8 +168,8 @@ class SentenceModel:
         source_lang: str = "fa",
         target_lang: str = "en",
     ) -> "SentenceModel":
-        """The model of a book, from (some of) its pairs: the ratio the blocks have, the spread of the
-        sentences of pairs that align one to one, and how often the translator merges or splits.
+        """The model of a book, from (some of) its pairs: the blocks' `ratio`, the spread of the sentences
+        of pairs with as many sentences on each side, and how often the translator merges or splits.
 
         The priors of omissions and additions are not learnt: a book with many omissions must not make
         them look normal.
