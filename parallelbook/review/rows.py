@@ -42,6 +42,7 @@ from .approval import (
 )
 from .codes import ACCEPTABLE
 from .flags import content_affinity, language_name, pair_findings
+from .glossary import GLOSSARY_NAME, Glossary, inconsistent_names, read_glossary
 from .sentences import PairSentences, SentenceModel, cut_pair, pair_sentences, sentence_findings
 
 
@@ -109,7 +110,7 @@ class BookReview:
         """Errors that make pairs unknowable (approve and export refuse them); an unreadable
         lock or review file does not, as approving writes the lock afresh."""
         return [
-            p for p in self.problems if p.severity is Severity.ERROR and p.code not in ("LOCK-INVALID", "ACCEPT-INVALID")
+            p for p in self.problems if p.severity is Severity.ERROR and p.code not in ("LOCK-INVALID", "ACCEPT-INVALID", "GLOSSARY-INVALID")
         ]
 
 
@@ -224,10 +225,19 @@ def _reviewlanguage_name(parsed: ParsedBook, target_lang: str) -> tuple[Language
     accept_file = folder / TRANSLATIONS_DIR / target_lang / ACCEPT_NAME
     accepts, found = read_accepts(accept_file)
     problems += found
+    glossary, found = read_glossary(folder / TRANSLATIONS_DIR / target_lang / GLOSSARY_NAME)
+    problems += found
+    names = inconsistent_names(
+        (id(w.target[s.t0]), plain_text(w.target[s.t0], notes=True))
+        for w in works
+        if w.alignment
+        for s in w.alignment.steps
+        if s.shape == (1, 1)
+    )
     used: set[Acceptance] = set()
     chapters = []
     for w in works:
-        chapter, found = _review_chapter(w, lengths, (sentence_model, cuts), lock, accepts, used, source_lang, target_lang)
+        chapter, found = _review_chapter(w, lengths, (sentence_model, cuts), (glossary, names), lock, accepts, used, source_lang, target_lang)
         chapters.append(chapter)
         problems += found
     for acceptance in accepts:
@@ -255,6 +265,7 @@ def _review_chapter(
     w: _ChapterWork,
     lengths: LengthModel,
     sentence_work: tuple[SentenceModel, dict],
+    terms: tuple[Glossary, dict],
     lock,
     accepts: list[Acceptance],
     used: set[Acceptance],
@@ -287,6 +298,12 @@ def _review_chapter(
         if cut and cut[0] and cut[1] and not any(f.code == "UNTRANSLATED" for f in findings):
             sentences = pair_sentences(cut[0], cut[1], sentence_model, source_lang, target_lang)
             findings = findings + sentence_findings(sentences, language_name(source_lang), language_name(target_lang))
+        glossary, names = terms
+        if not any(f.code == "UNTRANSLATED" for f in findings) and source.kind != "code":
+            findings = findings + glossary.missing(
+                plain_text(source, notes=True), plain_text(target, notes=True), language_name(source_lang), language_name(target_lang)
+            )
+        findings = findings + names.get(id(target), [])
         for finding in findings:
             block = target if finding.side == "target" else source
             where = _here(block)
