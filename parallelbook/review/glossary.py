@@ -58,7 +58,7 @@ _LETTERS = str.maketrans(
 # Arabic-script letters (not the Arabic comma, semicolon, question mark or digits of the same block)
 _ARABIC = "\u0621-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff\ufb50-\ufdff\ufe70-\ufefc"
 # What may follow a Persian noun: plural, ezafe or indefinite ye, possessive endings (in any order that occurs).
-_ENDINGS = r"(?:\s?(?:ها|های|هایی|هایم|هایش|هایشان|ان|ات))?(?:\s?(?:ی|یی|ای|ئی|ام|ات|اش|م|ت|ش|مان|تان|شان))?"
+_ENDINGS = r"(?:\s?(?:ها|های|هایی|هایم|هایش|هایشان|ان|یان|ات))?(?:\s?(?:ی|یی|ای|ئی|ام|ات|اش|م|ت|ش|مان|تان|شان))?"
 
 
 def fold_persian(text: str) -> str:
@@ -85,8 +85,10 @@ def _source_pattern(source: str) -> re.Pattern:
 
 
 def _target_pattern(target: str) -> re.Pattern:
-    words = target.split()
-    body = r"[\s\-‐]+".join(re.escape(word) for word in words)
+    words = [re.escape(word) for word in target.split()]
+    if re.search(r"[^aeiouAEIOU]y$", target):
+        words[-1] = words[-1][:-1] + "(?:y|ies)"  # country, countries
+    body = r"[\s\-‐]+".join(words)
     return re.compile(rf"(?<![\w]){body}(?:s|es)?(?:['’]s?)?(?![\w])", re.IGNORECASE)
 
 
@@ -107,11 +109,11 @@ class Glossary:
             if any(rendering.search(target_text) for rendering in term.renderings):
                 continue
             renderings = " or ".join(f"“{t}”" for t in term.targets)
-            note = f" ({term.note})" if term.note else ""
+            note = f": {term.note}" if term.note else ""
             findings.append(
                 Finding(
                     "TERM-MISSING",
-                    f"the {source_name} has the glossary term «{term.source}» ({term.location}){note}; "
+                    f"the {source_name} has the glossary term «{term.source}» ({term.location}{note}); "
                     f"the {target_name} has none of its renderings: {renderings}",
                 )
             )
@@ -130,8 +132,9 @@ def read_glossary(path: Path) -> tuple[Glossary, list[Problem]]:
     except (OSError, UnicodeDecodeError) as exc:
         return empty, [error("GLOSSARY-INVALID", Location(shown), f"cannot read {GLOSSARY_NAME}: {exc}")]
     except tomllib.TOMLDecodeError as exc:
-        line = int(found.group(1)) if (found := re.search(r"line (\d+)", str(exc))) else 0
-        message = str(exc).split(" (at")[0]
+        found = re.search(r"line (\d+)", str(exc))
+        line = int(found.group(1)) if found else len(text.splitlines())  # "at end of document": its last line
+        message = str(exc).split(" (at")[0] + ("" if found else " at the end of the file")
         return empty, [error("GLOSSARY-INVALID", Location(shown, line), f"{GLOSSARY_NAME} is not valid TOML: {message}")]
     lines = text.splitlines()
     starts = [n for n, line in enumerate(lines, start=1) if line.strip().replace(" ", "") == "[[term]]"]
@@ -229,7 +232,7 @@ def inconsistent_names(texts: Iterable[tuple[object, str]]) -> dict[object, list
 
     A name is a capitalised word of five letters or more never written in
     lowercase in the translation; two names one edit apart (a letter changed,
-    added or dropped, not a plural s) are one name spelled two ways.
+    added or dropped inside the word, not an ending) are one name spelled two ways.
     """
     counts: Counter = Counter()
     first_seen: dict[str, object] = {}
@@ -252,8 +255,9 @@ def inconsistent_names(texts: Iterable[tuple[object, str]]) -> dict[object, list
             for b in group:
                 if a >= b or a.lower() == b.lower():
                     continue
-                if a.lower() + "s" == b.lower() or b.lower() + "s" == a.lower() or a[0].lower() != b[0].lower():
-                    continue
+                low_a, low_b = a.lower(), b.lower()
+                if low_a.startswith(low_b) or low_b.startswith(low_a) or low_a[0] != low_b[0]:
+                    continue  # an ending added (Group / Groups, America / American, German / Germany): another word
                 if not _one_edit(a.lower(), b.lower()):
                     continue
                 rare, usual = (a, b) if (counts[a], b) < (counts[b], a) else (b, a)
