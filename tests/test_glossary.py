@@ -137,3 +137,7 @@ def test_a_bad_glossary_is_an_error_at_its_line_and_nothing_else_changes(tmp_pat
 def test_english_plurals_of_y():
     assert _target_pattern("country").search("other countries")
     assert _target_pattern("day").search("two days")
+
+
+def test_a_doubled_letter_is_a_second_spelling():
+    assert list(inconsistent_names([(1, "Pinochet ruled. Pinochet left."), (2, "Pinnochet stayed.")])) == [2]

@@ -255,6 +255,9 @@ def test_every_sentence_is_linked_to_its_counterpart_in_the_html(edition):
             body = "".join(etree.tostring(c, encoding="unicode", with_tail=False) for c in blocks)
             covered = sum(ch.isalnum() for span in side.xpath(".//span[@data-s]") for ch in span.text_content())
             assert covered == alnum_count(body)
+    [missing] = document.xpath("//li[@data-code='SENTENCE-MISSING']")
+    [quote] = missing.xpath(".//bdi[@dir='rtl']")  # the Persian words keep their order inside the English message
+    assert quote.text.startswith("«") and quote.text.endswith("»")
     flagged = document.xpath("//span[contains(@class, 's-flagged')]")
     assert {span.xpath("string(ancestor::td/@lang)") for span in flagged} == {"fa", "en"}
 

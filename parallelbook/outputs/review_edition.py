@@ -14,10 +14,11 @@ from __future__ import annotations
 import base64
 import logging
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import model as m
 from ..problems import Location, Problem
@@ -53,7 +54,7 @@ STATUS_HELP = {
 class FlagView:
     code: str
     severity: str
-    message: str
+    message: Markup  # escaped; «Persian quotes» isolated in <bdi>
     explanation: str
     location: str
     reason: str = ""  # for accepted flags
@@ -124,6 +125,20 @@ class ReviewView:
     chapters: tuple[ChapterView, ...]
 
 
+_RTL_QUOTE = re.compile(r"«[^«»]*»")
+
+
+def _isolated_quotes(message: str) -> Markup:
+    """A message with each «quoted» Persian run isolated, so that it keeps its order inside English text."""
+    parts, last = [], 0
+    for found in _RTL_QUOTE.finditer(message):
+        parts.append(escape(message[last : found.start()]))
+        parts.append(Markup('<bdi dir="rtl" lang="fa">') + escape(found.group()) + Markup("</bdi>"))
+        last = found.end()
+    parts.append(escape(message[last:]))
+    return Markup("").join(parts)
+
+
 def _flag(problem: Problem, reason: str = "") -> FlagView:
     message = problem.message
     if message.endswith(")") and " (pair " in message:
@@ -131,7 +146,7 @@ def _flag(problem: Problem, reason: str = "") -> FlagView:
     return FlagView(
         problem.code,
         problem.severity.value,
-        message,
+        _isolated_quotes(message),
         CODES.get(problem.code, (None, ""))[1],
         str(problem.location),
         reason,
