@@ -297,3 +297,20 @@ def test_focus_and_hover_highlight_the_counterpart_in_a_real_browser(edition, tm
         assert wavy == "wavy"
         assert browser.exceptions() == []
         assert all(url.startswith(("file:", "data:")) for url in browser.requested_urls())
+
+
+def test_a_very_long_pair_aligns_in_bounded_time():
+    import time
+
+    from parallelbook.review.sentences import SentenceModel, align_sentences
+    from parallelbook.text.sentences import Sentence
+
+    def side(count, word):
+        return [Sentence(i, f"{word} number {i} is here.", 0, 0, 0, 0) for i in range(count)]
+
+    started = time.process_time()
+    result = align_sentences(side(400, "Jomle"), side(399, "Sentence"), SentenceModel(ratio=1.0), "fa", "en")
+    assert time.process_time() - started < 5  # a band around the diagonal: linear, not 400 x 400 cells
+    assert sum(step.shape == (1, 1) for step in result.steps) >= 390
+    huge = align_sentences(side(3000, "a"), side(3000, "b"), SentenceModel())
+    assert huge.steps[0].shape == (3000, 3000) and huge.unmatched == ()

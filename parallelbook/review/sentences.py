@@ -55,6 +55,8 @@ PRIOR_WEIGHT = 20  # how many sentence pairs that prior counts for against the b
 MIN_VARIANCE = 1.0
 EVIDENCE = 4.5  # nats: how much likelier an omission must be than the likeliest merge to be reported (docs/checks.md)
 MIN_SENTENCE = 12  # characters: shorter sentences ("Yes.", "Wait!") are never reported on their own
+BAND = 25  # how far (in sentences) the path may wander from the diagonal, beyond the difference in count
+MAX_SENTENCES = 2000  # a side with more sentences than this (a 100,000-character block of one-word lines) is not aligned
 CALIBRATION_PAIRS = 4000  # at most this many pairs (spread over the book) calibrate the model
 ANCHOR_COST = 1.5  # an anchor (number, name, footnote, question) one side of a step has and the other lacks
 ANCHOR_BONUS = 0.75  # an anchor both sides of a step share (at most ANCHOR_CAP of each kind count)
@@ -306,15 +308,19 @@ def align_sentences(
         return SentenceAlignment(steps, ())
     if n == 1 and m == 1:
         return SentenceAlignment((SentenceStep(0, 1, 0, 1),), ())
+    if n > MAX_SENTENCES or m > MAX_SENTENCES:
+        return SentenceAlignment((SentenceStep(0, n, 0, m),), ())  # one step: nothing is reported
     scorer = _Scorer(source, target, model, source_lang, target_lang)
     shapes = [shape for shape, _ in model.priors]
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[Shape | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0.0
+    band = abs(n - m) + BAND
     for i in range(n + 1):
         row = cost[i]
-        for j in range(m + 1):
+        centre = i * m // n
+        for j in range(max(0, centre - band), min(m, centre + band) + 1):
             if i == 0 and j == 0:
                 continue
             best, best_shape = inf, None
@@ -332,6 +338,9 @@ def align_sentences(
     steps: list[SentenceStep] = []
     i, j = n, m
     while i or j:
+        if back[i][j] is None:  # outside the band: cannot happen with band >= |n - m|, but never loop forever
+            steps.append(SentenceStep(0, i, 0, j))
+            break
         di, dj = back[i][j]
         steps.append(SentenceStep(i - di, i, j - dj, j))
         i, j = i - di, j - dj
