@@ -14,10 +14,11 @@ from __future__ import annotations
 import base64
 import logging
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import model as m
 from ..problems import Location, Problem
@@ -25,10 +26,11 @@ from ..read.alignment import LANGUAGE_NAMES
 from ..read.book import direction, resolve_image
 from ..render.fonts import FontSet
 from ..render.html import HtmlRenderer, RenderedNote, lang_attrs
+from ..render.sentence_spans import SentenceMark, mark_sentences
 from ..render.templating import TOOL_TEMPLATES, render
 from ..review.approval import word_diff
 from ..review.codes import CODES
-from ..review.rows import BookReview, LanguageReview, _concerns
+from ..review.rows import BookReview, LanguageReview, Row, _concerns
 from ..text.blocks import plain_text
 
 STATUSES = (
@@ -52,7 +54,7 @@ STATUS_HELP = {
 class FlagView:
     code: str
     severity: str
-    message: str
+    message: Markup  # escaped; «Persian quotes» isolated in <bdi>
     explanation: str
     location: str
     reason: str = ""  # for accepted flags
@@ -123,6 +125,20 @@ class ReviewView:
     chapters: tuple[ChapterView, ...]
 
 
+_RTL_QUOTE = re.compile(r"«[^«»]*»")
+
+
+def _isolated_quotes(message: str) -> Markup:
+    """A message with each «quoted» Persian run isolated, so that it keeps its order inside English text."""
+    parts, last = [], 0
+    for found in _RTL_QUOTE.finditer(message):
+        parts.append(escape(message[last : found.start()]))
+        parts.append(Markup('<bdi dir="rtl" lang="fa">') + escape(found.group()) + Markup("</bdi>"))
+        last = found.end()
+    parts.append(escape(message[last:]))
+    return Markup("").join(parts)
+
+
 def _flag(problem: Problem, reason: str = "") -> FlagView:
     message = problem.message
     if message.endswith(")") and " (pair " in message:
@@ -130,7 +146,7 @@ def _flag(problem: Problem, reason: str = "") -> FlagView:
     return FlagView(
         problem.code,
         problem.severity.value,
-        message,
+        _isolated_quotes(message),
         CODES.get(problem.code, (None, ""))[1],
         str(problem.location),
         reason,
@@ -150,17 +166,48 @@ def _image_data_url(folder: Path):
     return url
 
 
-def _side(blocks: tuple[m.Block, ...], lang: str, renderer: HtmlRenderer, diff=()) -> SideView:
+def _side(blocks: tuple[m.Block, ...], lang: str, renderer: HtmlRenderer, diff=(), marks=()) -> SideView:
     rendered = [renderer.side(m.Side(lang, direction(lang), block)) for block in blocks]
+    bodies = [r.body for r in rendered]
+    if marks and len(bodies) == 1:
+        bodies = [mark_sentences(bodies[0], list(marks))]
     return SideView(
         lang,
         lang_attrs(lang, direction(lang), xhtml=False),
-        tuple(r.body for r in rendered),
+        tuple(bodies),
         tuple(note for r in rendered for note in r.notes),
         tuple(str(Location(b.location.path, b.location.line)) for b in blocks),
         sum(len(plain_text(b, notes=True).split()) for b in blocks),
         tuple(diff),
     )
+
+
+def sentence_marks(row: Row, source_name: str, target_name: str) -> tuple[list[SentenceMark], list[SentenceMark]]:
+    """Each sentence of a pair with the key its counterparts share (`<pair id>-<n>`, n the alignment
+    step), and whether it has no counterpart (flagged or not)."""
+    paired = row.sentences
+    if paired is None:
+        return [], []
+    source: dict[int, SentenceMark] = {}
+    target: dict[int, SentenceMark] = {}
+    flagged = {(u.side, u.index) for u in paired.reported}
+    for n, step in enumerate(paired.alignment.steps, start=1):
+        key = f"{row.pair}-{n}"
+        for side, indices, marks, sentences, own, other in (
+            ("source", range(step.s0, step.s1), source, paired.source, source_name, target_name),
+            ("target", range(step.t0, step.t1), target, paired.target, target_name, source_name),
+        ):
+            alone = (step.t1 == step.t0) if side == "source" else (step.s1 == step.s0)
+            for index in indices:
+                if alone:
+                    classes = "s s-unmatched" + (" s-flagged" if (side, index) in flagged else "")
+                    what = f"no {other} counterpart" if side == "source" else f"no {other} source"
+                    title = f"{own} sentence {index + 1}: {what}" + (" (flagged)" if (side, index) in flagged else "")
+                else:
+                    classes = "s"
+                    title = f"{own} sentence {index + 1}: focus or point at it to see its {other} counterpart"
+                marks[index] = SentenceMark(sentences[index].alnum_start, key, classes, title)
+    return [source[i] for i in sorted(source)], [target[i] for i in sorted(target)]
 
 
 def review_view(review: BookReview, language: LanguageReview) -> ReviewView:
@@ -183,6 +230,9 @@ def review_view(review: BookReview, language: LanguageReview) -> ReviewView:
             in_rows.update(row.problems)
             in_rows.update(problem for problem, _ in row.accepted)
             diff = word_diff(row.approved_text, row.source_text) if row.status == "stale" and row.approved_text else ()
+            source_marks, target_marks = sentence_marks(
+                row, LANGUAGE_NAMES.get(source_lang, source_lang), LANGUAGE_NAMES.get(target_lang, target_lang)
+            )
             rows.append(
                 RowView(
                     anchor=f"pair-{number}",
@@ -192,8 +242,8 @@ def review_view(review: BookReview, language: LanguageReview) -> ReviewView:
                     status_help=STATUS_HELP[row.status],
                     attention=row.attention,
                     pair=row.pair,
-                    source=_side(row.sources, source_lang, renderers[source_lang], diff),
-                    target=_side(row.targets, target_lang, renderers[target_lang]),
+                    source=_side(row.sources, source_lang, renderers[source_lang], diff, source_marks),
+                    target=_side(row.targets, target_lang, renderers[target_lang], marks=target_marks),
                     flags=tuple(_flag(p) for p in row.problems),
                     accepted=tuple(_flag(p, reason) for p, reason in row.accepted),
                 )

@@ -30,6 +30,12 @@ CODES: dict[str, tuple[Severity, str]] = {
     "LINK-MISMATCH": (W, "the two sides have different numbers of links"),
     "URL-MISMATCH": (W, "the two sides write out different numbers of URLs"),
     "QUESTION-MISMATCH": (W, "one side asks a question (؟ or ?) and the other does not"),
+    # sentences inside a pair (review/sentences.py)
+    "SENTENCE-MISSING": (W, "a source sentence has no counterpart in the translation of its pair: left out?"),
+    "SENTENCE-ADDED": (W, "a translated sentence has no source sentence in its pair: added?"),
+    # the glossary (translations/<lang>/glossary.toml; review/glossary.py)
+    "TERM-MISSING": (W, "the source has a glossary term and the translation none of its agreed renderings"),
+    "TERM-INCONSISTENT": (W, "a Latin name is spelled two ways across the translation (Aylwin / Ailwin)"),
     # approval (after `approve`)
     "STALE": (W, "the source block changed since the pair was approved: update the translation"),
     "NEEDS-REVIEW": (W, "the translation changed since the pair was approved: review it"),
@@ -37,6 +43,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     # the reviewer's files
     "LOCK-INVALID": (E, "translations/<lang>/approved.lock cannot be read: run approve again"),
     "ACCEPT-INVALID": (E, "an entry of translations/<lang>/review.toml is malformed"),
+    "GLOSSARY-INVALID": (E, "translations/<lang>/glossary.toml is malformed: syntax, an empty, duplicate or unknown key"),
     "ACCEPT-UNUSED": (W, "an accepted flag matches no flag any more (the pair changed or was fixed)"),
 }
 
@@ -52,5 +59,9 @@ ACCEPTABLE = frozenset(
         "LINK-MISMATCH",
         "URL-MISMATCH",
         "QUESTION-MISMATCH",
+        "SENTENCE-MISSING",
+        "SENTENCE-ADDED",
+        "TERM-MISSING",
+        "TERM-INCONSISTENT",
     }
 )

@@ -42,6 +42,8 @@ from .approval import (
 )
 from .codes import ACCEPTABLE
 from .flags import content_affinity, language_name, pair_findings
+from .glossary import GLOSSARY_NAME, Glossary, inconsistent_names, read_glossary
+from .sentences import PairSentences, SentenceModel, cut_pair, pair_sentences, sentence_findings
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Row:
     target_fingerprint: str = ""
     source_text: str = ""  # normalised, footnotes included: what the lock stores
     approved_text: str | None = None  # the source text as approved, for a stale pair
+    sentences: PairSentences | None = None  # the pair's sentences and how they align (a pair only)
 
     @property
     def flags(self) -> tuple[Problem, ...]:
@@ -107,7 +110,7 @@ class BookReview:
         """Errors that make pairs unknowable (approve and export refuse them); an unreadable
         lock or review file does not, as approving writes the lock afresh."""
         return [
-            p for p in self.problems if p.severity is Severity.ERROR and p.code not in ("LOCK-INVALID", "ACCEPT-INVALID")
+            p for p in self.problems if p.severity is Severity.ERROR and p.code not in ("LOCK-INVALID", "ACCEPT-INVALID", "GLOSSARY-INVALID")
         ]
 
 
@@ -205,15 +208,36 @@ def _reviewlanguage_name(parsed: ParsedBook, target_lang: str) -> tuple[Language
         if s.shape == (1, 1) and same_shape(w.source[s.s0], w.target[s.t0])
     )
 
+    # Sentences: every pair cut once; the sentence model calibrated on the book's own pairs.
+    cuts = {
+        (id(w.source[s.s0]), id(w.target[s.t0])): cut_pair(w.source[s.s0], w.target[s.t0], source_lang, target_lang)
+        for w in works
+        if w.alignment
+        for s in w.alignment.steps
+        if s.shape == (1, 1)
+    }
+    sentence_model = SentenceModel.calibrate(
+        [cut for cut in cuts.values() if cut[0] and cut[1]], lengths.ratio, source_lang, target_lang
+    )
+
     folder = parsed.folder
     lock, problems = read_lock(lock_path(folder, target_lang))
     accept_file = folder / TRANSLATIONS_DIR / target_lang / ACCEPT_NAME
     accepts, found = read_accepts(accept_file)
     problems += found
+    glossary, found = read_glossary(folder / TRANSLATIONS_DIR / target_lang / GLOSSARY_NAME)
+    problems += found
+    names = inconsistent_names(
+        (id(w.target[s.t0]), plain_text(w.target[s.t0], notes=True))
+        for w in works
+        if w.alignment
+        for s in w.alignment.steps
+        if s.shape == (1, 1)
+    )
     used: set[Acceptance] = set()
     chapters = []
     for w in works:
-        chapter, found = _review_chapter(w, lengths, lock, accepts, used, source_lang, target_lang)
+        chapter, found = _review_chapter(w, lengths, (sentence_model, cuts), (glossary, names), lock, accepts, used, source_lang, target_lang)
         chapters.append(chapter)
         problems += found
     for acceptance in accepts:
@@ -240,6 +264,8 @@ def _reviewlanguage_name(parsed: ParsedBook, target_lang: str) -> tuple[Language
 def _review_chapter(
     w: _ChapterWork,
     lengths: LengthModel,
+    sentence_work: tuple[SentenceModel, dict],
+    terms: tuple[Glossary, dict],
     lock,
     accepts: list[Acceptance],
     used: set[Acceptance],
@@ -265,7 +291,20 @@ def _review_chapter(
         s_fp, t_fp = fingerprint(source), fingerprint(target)
         pid = pair_id(s_fp, t_fp)
         located: list[Problem] = list(structural)
-        for finding in pair_findings(source, target, lengths, source_lang, target_lang):
+        findings = pair_findings(source, target, lengths, source_lang, target_lang)
+        sentences = None
+        sentence_model, cuts = sentence_work
+        cut = cuts.get((id(source), id(target)))
+        if cut and cut[0] and cut[1] and not any(f.code == "UNTRANSLATED" for f in findings):
+            sentences = pair_sentences(cut[0], cut[1], sentence_model, source_lang, target_lang)
+            findings = findings + sentence_findings(sentences, language_name(source_lang), language_name(target_lang))
+        glossary, names = terms
+        if not any(f.code == "UNTRANSLATED" for f in findings) and source.kind != "code":
+            findings = findings + glossary.missing(
+                plain_text(source, notes=True), plain_text(target, notes=True), language_name(source_lang), language_name(target_lang)
+            )
+        findings = findings + names.get(id(target), [])
+        for finding in findings:
             block = target if finding.side == "target" else source
             where = _here(block)
             if finding.needle and finding.side == "target":
@@ -282,6 +321,7 @@ def _review_chapter(
                 source_fingerprint=s_fp,
                 target_fingerprint=t_fp,
                 source_text=plain_text(source, notes=True),
+                sentences=sentences,
             )
         )
 

@@ -1,0 +1,456 @@
+"""Sentences inside a pair: which Persian sentence each English one translates, and which have none.
+
+A pair's two blocks are cut into sentences (text/sentences.py) and aligned
+the way Gale and Church aligned sentences: a dynamic programme over sentence
+lengths whose steps pair 1–1, 1–2, 2–1, 2–2 (and 1–3, 3–1) sentences, or
+leave one sentence without a counterpart (1–0, 0–1).  A step costs the
+negative log of its prior times the probability of its length difference,
+with the translation/source ratio, the spread per character and the priors
+of merges and splits all estimated from the book's own pairs
+(`SentenceModel.calibrate`).  Cheap anchors make a step cheaper when its
+sentences share numbers (any script, or written as words), Latin names,
+quotations, questions and footnote references, and dearer when one side has
+them and the other not.
+
+A sentence left without a counterpart is reported only when the evidence is
+strong: absorbing it into a neighbouring step instead (a merge the
+translator may have made) must cost at least `EVIDENCE` nats more
+(`SentenceFinding.evidence`).  The threshold is set so that every faithful
+pair we have stays silent; docs/checks.md gives the measured false alarm
+and detection rates.  Everything here is pure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .. import model as m
+from ..text.sentences import Sentence, block_sentences
+from .flags import Finding
+from .numbers import english_number_words, number_tokens, persian_number_words, same_modulo_century
+
+Shape = tuple[int, int]
+
+# Priors of the kinds of step before calibration (Gale and Church's, with omissions made rarer:
+# an edited translation leaves out far fewer sentences than their parliamentary proceedings).
+DEFAULT_PRIORS: dict[Shape, float] = {
+    (1, 1): 0.86,
+    (1, 2): 0.05,
+    (2, 1): 0.05,
+    (2, 2): 0.01,
+    (1, 3): 0.01,
+    (3, 1): 0.01,
+    (1, 0): 0.005,
+    (0, 1): 0.005,
+}
+NULL_SHAPES = ((1, 0), (0, 1))
+PRIOR_VARIANCE = 3.0  # variance per character before calibration (faithful fa-en sentences measure 1–2.5)
+PRIOR_WEIGHT = 20  # how many sentence pairs that prior counts for against the book's own
+MIN_VARIANCE = 1.0
+EVIDENCE = 4.5  # nats: how much likelier an omission must be than the likeliest merge to be reported (docs/checks.md)
+MIN_SENTENCE = 12  # characters: shorter sentences ("Yes.", "Wait!") are never reported on their own
+BAND = 25  # how far (in sentences) the path may wander from the diagonal, beyond the difference in count
+MAX_SENTENCES = 2000  # a side with more sentences than this (a 100,000-character block of one-word lines) is not aligned
+CALIBRATION_PAIRS = 4000  # at most this many pairs (spread over the book) calibrate the model
+ANCHOR_COST = 1.5  # an anchor (number, name, footnote, question) one side of a step has and the other lacks
+ANCHOR_BONUS = 0.75  # an anchor both sides of a step share (at most ANCHOR_CAP of each kind count)
+ANCHOR_CAP = 4
+
+
+def length(text: str) -> int:
+    """Characters a reader reads, without spaces and invisible marks (as block_length counts)."""
+    return sum(1 for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
+
+
+# ---------------------------------------------------------------- anchors
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z]{2,}")
+_QUOTES = re.compile(r"[«“\"]")
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """What a sentence offers the alignment besides its length."""
+
+    numbers: Counter  # canonical values of numbers written with digits
+    words: Counter  # values of numbers written as words
+    latin: frozenset  # Latin-script words, lowercased (names, terms, code)
+    quotes: int
+    question: int
+    notes: int
+
+    @classmethod
+    def of(cls, sentence: Sentence, lang: str) -> "Anchors":
+        text = sentence.text
+        words = persian_number_words(text) if lang.split("-")[0] == "fa" else english_number_words(text)
+        return cls(
+            Counter(v for token in number_tokens(text) for v in token.values),
+            Counter(str(v) for v in words),
+            frozenset(w.lower() for w in _LATIN_WORD.findall(text)),
+            len(_QUOTES.findall(text)),
+            int("?" in text or "؟" in text),
+            sentence.notes,
+        )
+
+
+def _combined(items: Sequence[Anchors]) -> Anchors:
+    if len(items) == 1:
+        return items[0]
+    return Anchors(
+        sum((a.numbers for a in items), Counter()),
+        sum((a.words for a in items), Counter()),
+        frozenset().union(*(a.latin for a in items)),
+        sum(a.quotes for a in items),
+        max(a.question for a in items),
+        sum(a.notes for a in items),
+    )
+
+
+def anchor_cost(source: Sequence[Anchors], target: Sequence[Anchors], source_is_latin: bool) -> float:
+    """Extra cost of pairing these sentences: negative when they share anchors, positive when one lacks them."""
+    s, t = _combined(source), _combined(target)
+    unmatched = abs(s.notes - t.notes) + abs(s.question - t.question)
+    matched = min(s.notes, t.notes) + min(s.question, t.question)
+    if s.numbers or t.numbers:
+        missing, extra = s.numbers - t.numbers, t.numbers - s.numbers
+        for value in list(missing.elements()):
+            partner = next((o for o in extra if extra[o] and same_modulo_century(value, o)), None)
+            if partner is not None:
+                missing[value] -= 1
+                extra[partner] -= 1
+        missing -= t.words
+        extra -= s.words
+        lost = sum(missing.values()) + sum(extra.values())
+        unmatched += min(lost, ANCHOR_CAP)
+        matched += min(sum(s.numbers.values()) - sum(missing.values()), ANCHOR_CAP)
+    if s.latin and not source_is_latin:
+        # Latin words inside Persian (names, terms, code) are kept as they are by a translation
+        shared = len(s.latin & t.latin)
+        matched += min(shared, ANCHOR_CAP)
+        unmatched += min(len(s.latin) - shared, ANCHOR_CAP) * 0.5
+    if s.quotes and t.quotes:
+        matched += 1
+    return ANCHOR_COST * unmatched - ANCHOR_BONUS * matched
+
+
+# ---------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class SentenceModel:
+    """Translated length ≈ ratio × source length, variance ∝ source length; priors of each step's shape."""
+
+    ratio: float = 1.0
+    variance: float = PRIOR_VARIANCE
+    priors: tuple[tuple[Shape, float], ...] = tuple(DEFAULT_PRIORS.items())
+
+    def prior(self, shape: Shape) -> float:
+        found = dict(self.priors).get(shape)
+        if found is not None:
+            return found
+        # a wider merge than the programme makes (only used to weigh an alternative explanation)
+        a, b = shape
+        return dict(self.priors)[(2, 1)] ** (max(a, b) - 1) if a and b else dict(self.priors)[(1, 0)]
+
+    def delta(self, source_length: int, target_length: int) -> float:
+        source_length = max(source_length, 1)
+        return (target_length - self.ratio * source_length) / math.sqrt(self.variance * source_length)
+
+    @classmethod
+    def calibrate(
+        cls,
+        pairs: Sequence[tuple[Sequence[Sentence], Sequence[Sentence]]],
+        ratio: float,
+        source_lang: str = "fa",
+        target_lang: str = "en",
+    ) -> "SentenceModel":
+        """The model of a book, from (some of) its pairs: the blocks' `ratio`, the spread of the sentences
+        of pairs with as many sentences on each side, and how often the translator merges or splits.
+
+        The priors of omissions and additions are not learnt: a book with many omissions must not make
+        them look normal.
+        """
+        if len(pairs) > CALIBRATION_PAIRS:
+            stride = len(pairs) / CALIBRATION_PAIRS
+            pairs = [pairs[int(k * stride)] for k in range(CALIBRATION_PAIRS)]
+        first = cls(ratio=ratio)
+        informative = [
+            (length(s.text), length(t.text))
+            for src, tgt in pairs
+            if len(src) == len(tgt) and len(src) > 1
+            for s, t in zip(src, tgt)
+            if length(s.text) >= 20
+        ]
+        variance = PRIOR_VARIANCE
+        if len(informative) >= 5:
+            # robust (median absolute deviation), and drawn towards the prior when the book is small
+            scaled = [(t - ratio * s) / math.sqrt(s) for s, t in informative]
+            centre = statistics.median(scaled)
+            mad = statistics.median(abs(z - centre) for z in scaled)
+            n = len(informative)
+            variance = max(MIN_VARIANCE, (n * (1.4826 * mad) ** 2 + PRIOR_WEIGHT * PRIOR_VARIANCE) / (n + PRIOR_WEIGHT))
+        first = cls(ratio=ratio, variance=variance)
+        counts: Counter = Counter()
+        for src, tgt in pairs:
+            if len(src) > 1 or len(tgt) > 1:
+                for step in align_sentences(src, tgt, first, source_lang, target_lang).steps:
+                    counts[step.shape] += 1
+        total = sum(counts.values())
+        if total < 20:
+            return first
+        strength = 200.0  # pseudo-counts of the default priors: a small book keeps close to them
+        learnt = {
+            shape: (counts[shape] + strength * p) / (total + strength)
+            for shape, p in DEFAULT_PRIORS.items()
+            if shape not in NULL_SHAPES
+        }
+        scale = (1 - sum(DEFAULT_PRIORS[s] for s in NULL_SHAPES)) / sum(learnt.values())
+        priors = {shape: p * scale for shape, p in learnt.items()}
+        priors.update({s: DEFAULT_PRIORS[s] for s in NULL_SHAPES})
+        return cls(ratio=ratio, variance=variance, priors=tuple(sorted(priors.items())))
+
+
+def _log_tail(delta: float) -> float:
+    """log P(|Z| >= |delta|) for a standard normal Z, without underflow for large deltas."""
+    x = abs(delta) / math.sqrt(2)
+    if x < 20:
+        return math.log(max(math.erfc(x), 1e-300))
+    return -x * x - math.log(x * math.sqrt(math.pi))
+
+
+# ---------------------------------------------------------------- alignment
+
+
+@dataclass(frozen=True)
+class SentenceStep:
+    """Source sentences [s0, s1) go with target sentences [t0, t1)."""
+
+    s0: int
+    s1: int
+    t0: int
+    t1: int
+
+    @property
+    def shape(self) -> Shape:
+        return (self.s1 - self.s0, self.t1 - self.t0)
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A sentence with no counterpart, and how strongly the lengths and anchors say so (in nats)."""
+
+    side: str  # "source" | "target"
+    index: int  # the sentence, 0-based in its block
+    evidence: float
+    step: int  # its step in the alignment
+
+
+@dataclass(frozen=True)
+class SentenceAlignment:
+    steps: tuple[SentenceStep, ...]
+    unmatched: tuple[Unmatched, ...]
+
+    @property
+    def groups(self) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+        """For every step, the source and the target sentences it pairs (one side may be empty)."""
+        return tuple((tuple(range(s.s0, s.s1)), tuple(range(s.t0, s.t1))) for s in self.steps)
+
+    def reported(self, threshold: float = EVIDENCE) -> tuple[Unmatched, ...]:
+        return tuple(u for u in self.unmatched if u.evidence >= threshold)
+
+
+class _Scorer:
+    """Costs of steps over two sentence lists, each computed once."""
+
+    def __init__(self, source, target, model: SentenceModel, source_lang: str, target_lang: str):
+        self.model = model
+        self.s_len = [length(s.text) for s in source]
+        self.t_len = [length(t.text) for t in target]
+        self.s_anchors = [Anchors.of(s, source_lang) for s in source]
+        self.t_anchors = [Anchors.of(t, target_lang) for t in target]
+        self.source_is_latin = source_lang.split("-")[0] not in ("fa", "ar", "ur", "ps", "ckb")
+        self.log_prior = {shape: -math.log(p) for shape, p in model.priors}
+        self._cache: dict[tuple[int, int, int, int], float] = {}
+
+    def cost(self, s0: int, s1: int, t0: int, t1: int) -> float:
+        key = (s0, s1, t0, t1)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        shape = (s1 - s0, t1 - t0)
+        prior = self.log_prior.get(shape)
+        cost = prior if prior is not None else -math.log(self.model.prior(shape))
+        if shape[0] and shape[1]:
+            delta = self.model.delta(sum(self.s_len[s0:s1]), sum(self.t_len[t0:t1]))
+            cost -= _log_tail(delta)
+            cost += anchor_cost(self.s_anchors[s0:s1], self.t_anchors[t0:t1], self.source_is_latin)
+        self._cache[key] = cost
+        return cost
+
+
+def align_sentences(
+    source: Sequence[Sentence],
+    target: Sequence[Sentence],
+    model: SentenceModel,
+    source_lang: str = "fa",
+    target_lang: str = "en",
+) -> SentenceAlignment:
+    """The cheapest path of steps through both sentence lists, and the evidence for each unmatched sentence."""
+    n, m = len(source), len(target)
+    if n == 0 or m == 0:
+        steps = tuple(SentenceStep(i, i + 1, 0, 0) for i in range(n)) + tuple(SentenceStep(n, n, j, j + 1) for j in range(m))
+        return SentenceAlignment(steps, ())
+    if n == 1 and m == 1:
+        return SentenceAlignment((SentenceStep(0, 1, 0, 1),), ())
+    if n > MAX_SENTENCES or m > MAX_SENTENCES:
+        return SentenceAlignment((SentenceStep(0, n, 0, m),), ())  # one step: nothing is reported
+    scorer = _Scorer(source, target, model, source_lang, target_lang)
+    shapes = [shape for shape, _ in model.priors]
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[Shape | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    band = abs(n - m) + BAND
+    for i in range(n + 1):
+        row = cost[i]
+        centre = i * m // n
+        for j in range(max(0, centre - band), min(m, centre + band) + 1):
+            if i == 0 and j == 0:
+                continue
+            best, best_shape = inf, None
+            for di, dj in shapes:
+                pi, pj = i - di, j - dj
+                if pi < 0 or pj < 0:
+                    continue
+                before = cost[pi][pj]
+                if before == inf:
+                    continue
+                c = before + scorer.cost(pi, i, pj, j)
+                if c < best:
+                    best, best_shape = c, (di, dj)
+            row[j], back[i][j] = best, best_shape
+    steps: list[SentenceStep] = []
+    i, j = n, m
+    while i or j:
+        if back[i][j] is None:  # outside the band: cannot happen with band >= |n - m|, but never loop forever
+            steps.append(SentenceStep(0, i, 0, j))
+            break
+        di, dj = back[i][j]
+        steps.append(SentenceStep(i - di, i, j - dj, j))
+        i, j = i - di, j - dj
+    steps.reverse()
+    return SentenceAlignment(tuple(steps), tuple(_evidence(steps, scorer)))
+
+
+def _evidence(steps: list[SentenceStep], scorer: _Scorer) -> Iterable[Unmatched]:
+    """For each 1–0 or 0–1 step: how much dearer the cheapest way of absorbing its sentence into a
+    neighbouring step (a wider merge, as a translator may make) would be."""
+    for index, step in enumerate(steps):
+        if step.shape not in NULL_SHAPES:
+            continue
+        side = "source" if step.shape == (1, 0) else "target"
+        sentence = step.s0 if side == "source" else step.t0
+        lengths = scorer.s_len if side == "source" else scorer.t_len
+        chosen = scorer.cost(step.s0, step.s1, step.t0, step.t1)
+        alternatives = []
+        for offset in (-1, 1):
+            k = index + offset
+            if not 0 <= k < len(steps):
+                continue
+            other = steps[k]
+            if other.shape in NULL_SHAPES:
+                continue  # two lone sentences side by side: the translation may just say it otherwise
+            merged = SentenceStep(min(step.s0, other.s0), max(step.s1, other.s1), min(step.t0, other.t0), max(step.t1, other.t1))
+            both = chosen + scorer.cost(other.s0, other.s1, other.t0, other.t1)
+            alternatives.append(scorer.cost(merged.s0, merged.s1, merged.t0, merged.t1) - both)
+        if any(steps[k].shape in NULL_SHAPES and steps[k].shape != step.shape for k in (index - 1, index + 1) if 0 <= k < len(steps)):
+            evidence = 0.0  # a source sentence and a target sentence left side by side: reworded, not lost
+        elif lengths[sentence] < MIN_SENTENCE:
+            evidence = 0.0
+        else:
+            evidence = min(alternatives) if alternatives else 0.0
+        yield Unmatched(side, sentence, evidence, index)
+
+
+# ---------------------------------------------------------------- a pair's sentences and findings
+
+
+@dataclass(frozen=True)
+class PairSentences:
+    """The sentences of a pair's two blocks and how they align: what the review edition links."""
+
+    source: tuple[Sentence, ...]
+    target: tuple[Sentence, ...]
+    alignment: SentenceAlignment
+    reported: tuple[Unmatched, ...]  # the unmatched sentences strong enough to be flagged
+
+
+def cut_pair(source: m.Block, target: m.Block, source_lang: str, target_lang: str) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...]]:
+    """Both blocks of a pair as sentences (none for code)."""
+    if source.kind == "code" or target.kind == "code":
+        return (), ()
+    return block_sentences(source, source_lang), block_sentences(target, target_lang)
+
+
+def pair_sentences(
+    source: Sequence[Sentence], target: Sequence[Sentence], model: SentenceModel, source_lang: str, target_lang: str
+) -> PairSentences:
+    alignment = align_sentences(source, target, model, source_lang, target_lang)
+    return PairSentences(tuple(source), tuple(target), alignment, alignment.reported())
+
+
+def first_words(text: str, count: int = 6) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
+def sentence_findings(pair: PairSentences, source_name: str, target_name: str) -> list[Finding]:
+    """SENTENCE-MISSING for each reported source sentence, SENTENCE-ADDED for each reported target one.
+
+    A missing sentence is located where its translation belongs: before the
+    target sentence that follows it in the alignment (after the last one at
+    the end of the block); an added sentence is located at itself.
+    """
+    findings = []
+    steps = pair.alignment.steps
+    for unmatched in pair.reported:
+        if unmatched.side == "source":
+            sentence = pair.source[unmatched.index]
+            following = next((pair.target[s.t0] for s in steps[unmatched.step + 1 :] if s.t1 > s.t0), None)
+            preceding = next((pair.target[s.t1 - 1] for s in reversed(steps[: unmatched.step]) if s.t1 > s.t0), None)
+            if following is not None:
+                place, needle = f"it belongs before “{first_words(following.text)}”", _needle(following.text)
+            elif preceding is not None:
+                place, needle = f"it belongs after “{first_words(preceding.text)}”", None
+            else:
+                place, needle = "", None
+            findings.append(
+                Finding(
+                    "SENTENCE-MISSING",
+                    f"{source_name} sentence {unmatched.index + 1} of {len(pair.source)} "
+                    f"(«{first_words(sentence.text)}») has no {target_name} counterpart: {place}",
+                    needle=needle,
+                )
+            )
+        else:
+            sentence = pair.target[unmatched.index]
+            findings.append(
+                Finding(
+                    "SENTENCE-ADDED",
+                    f"{target_name} sentence {unmatched.index + 1} of {len(pair.target)} "
+                    f"(“{first_words(sentence.text)}”) has no {source_name} source: remove it, or add its source",
+                    needle=_needle(sentence.text),
+                )
+            )
+    return findings
+
+
+def _needle(text: str) -> str:
+    """The first words of a sentence as written in the file (markup may break a longer match)."""
+    return " ".join(text.split()[:3])
