@@ -277,12 +277,14 @@ def review_pdf(html: str, folder: Path, fonts: FontSet) -> tuple[bytes, list[str
     """The review document laid out by WeasyPrint (A4 landscape comes from the style sheet)."""
     import weasyprint
 
+    from .pdf import text_layer
     from .pdf.layout import LogCollector, fetch_guard
 
     guard = fetch_guard([folder, TOOL_TEMPLATES] + [face.path.parent for face in fonts.faces])
     collector = LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
+    text_layer.apply()
     try:
         data = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/", url_fetcher=guard).write_pdf()
     finally:

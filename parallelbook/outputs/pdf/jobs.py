@@ -28,6 +28,7 @@ from ...cache import Cache, digest
 from ...problems import Location, Problem
 from ...render.fonts import FontSet
 from ...render.views import chapter_outline
+from . import text_layer
 from .assembly import Placement, assemble, catalog_entries, index_piece
 from .layout import (
     GEOMETRY,
@@ -67,6 +68,8 @@ def _warm_up() -> None:
 def lay_out_piece(html: str, base_url: str, allowed: tuple[str, ...]) -> PieceResult:
     """Lay out one HTML document and write it as PDF (runs in a worker process)."""
     import weasyprint
+
+    text_layer.apply()
 
     guard = fetch_guard([Path(folder) for folder in allowed])
     collector = LogCollector()
@@ -109,7 +112,9 @@ class PieceRunner:
         import weasyprint
 
         loaded = sorted(set(_FILE_URL.findall(html)))
-        return digest("piece", __version__, weasyprint.__version__, self.base_url, html, *(self._hash(url) for url in loaded))
+        return digest(
+            "piece", __version__, weasyprint.__version__, text_layer.REVISION, self.base_url, html, *(self._hash(url) for url in loaded)
+        )
 
     def _hash(self, url: str) -> str:
         if url not in self._file_hashes:

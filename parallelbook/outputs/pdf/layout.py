@@ -23,6 +23,7 @@ from ...render.fonts import FontSet
 from ...render.html import lang_attrs, localized_number
 from ...render.templating import TOOL_TEMPLATES, render
 from ...render.views import chapter_outline, chapter_view, credits, image_locator
+from . import text_layer
 
 PAPER = {"A4": "A4", "A5": "A5", "Letter": "letter"}
 LAYOUTS = ("columns", "facing", "stacked")
@@ -355,6 +356,7 @@ def pdf_bytes(laid: LaidOut, edition: m.Edition, settings: PdfSettings) -> bytes
         if settings.layout == "facing":
             pdf.catalog["PageLayout"] = "/TwoPageRight"
 
+    text_layer.apply()
     return laid.document.write_pdf(
         pdf_identifier=edition.metadata.identifier.encode("utf-8"),
         pdf_variant=settings.variant,
