@@ -268,6 +268,9 @@ def review_html(view: ReviewView, env, fonts: FontSet, *, for_pdf: bool = False)
         faces=_faces_css(fonts, embed=not for_pdf),
         persian_family=fonts.persian_family,
         latin_family=fonts.latin_family,
+        code_family=fonts.code_family,
+        fallbacks=fonts.stack_end(),
+        book_faces_only=for_pdf,
     )
     script, _, _ = env.loader.get_source(env, "review/review.js")  # as written: not a template
     return render(env, "review/review.html.j2", view=view, css=Markup(css), script=Markup(script))

@@ -165,6 +165,8 @@ def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings
         target=target,
         persian_family=fonts.persian_family,
         latin_family=fonts.latin_family,
+        code_family=fonts.code_family,
+        fallbacks=fonts.stack_end(),
         toc_titles_label=_toc_label(source, target),
     )
     meta = edition.metadata
@@ -206,7 +208,10 @@ def folio_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, f
     target = side_style(edition.target_lang, target_dir, fonts, geometry)
     faces = [{"family": f.family, "weight": f.weight, "style": f.style, "url": f.path.as_uri()} for f in fonts.faces]
     kinds = ["blank"] + [f"{side}-{shown}" for side in ("left", "right") for shown in ("both", "source", "target")]
-    css = render(env, "pdf/folio.css.j2", faces=faces, paper=PAPER[settings.paper], geometry=geometry, source=source, target=target, kinds=kinds)
+    css = render(
+        env, "pdf/folio.css.j2", faces=faces, paper=PAPER[settings.paper], geometry=geometry, source=source, target=target,
+        kinds=kinds, fallbacks=fonts.stack_end(),
+    )
     return render(env, "pdf/folio.html.j2", css=Markup(css), source=source, pages=folios)
 
 
