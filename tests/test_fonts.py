@@ -66,8 +66,7 @@ def assert_only_book_faces(path: Path) -> set[str]:
 def every_glyph(tmp_path_factory):
     out = tmp_path_factory.mktemp("every-glyph")
     results = [
-        run_build("--book", str(BOOK), "--out", str(out)),  # the columns PDF and the EPUB
-        run_build("pdf", "--layout", "facing", "--book", str(BOOK), "--out", str(out / "facing")),
+        run_build("--book", str(BOOK), "--out", str(out)),  # the PDF (pieces and folio overlays) and the EPUB
         run_build("review", "--book", str(BOOK), "--out", str(out)),
     ]
     for result in results:
@@ -91,7 +90,7 @@ def test_no_font_glyph_warning_for_the_book(every_glyph):
     assert "FONT-GLYPH" not in stderr, stderr
 
 
-@pytest.mark.parametrize("name", ["every-sign.fa-en.pdf", "facing/every-sign.fa-en.pdf", "review.fa-en.pdf"])
+@pytest.mark.parametrize("name", ["every-sign.fa-en.pdf", "review.fa-en.pdf"])  # the book (and its folios), the review
 def test_pdf_fonts_are_the_book_faces_and_all_embedded(every_glyph, name):
     out, _stderr = every_glyph
     families = assert_only_book_faces(out / name)
