@@ -167,7 +167,8 @@ def faces_for(fonts: FontSet, markup: str) -> tuple[Face, ...]:
         needed.append(fonts.face("code"))
     text = "".join(sorted(set(markup)))
     drawn = [fonts.face("persian"), fonts.face("latin")]
-    for role in FALLBACK_ROLES:  # (code the code face lacks falls to them too: counted with the text)
+    # The markup's characters include the code's: what the code face lacks falls to the fallbacks too.
+    for role in FALLBACK_ROLES:
         face = fonts.face(role)
         missing = uncovered(text, drawn)
         if missing and len(uncovered("".join(missing), [face])) < len(missing):
