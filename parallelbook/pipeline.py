@@ -29,7 +29,7 @@ from .problems import BookError, Location, Outcome, Problem, Severity, error, wa
 from .read.book import Book, build_time_from, load_book
 from .render.fonts import coverage_problems, font_set
 from .render.templating import TOOL_TEMPLATES, environment
-from .text.blocks import plain_text
+from .text.blocks import code_text, plain_text
 
 OUTPUTS = ("pdf", "epub")
 LAYOUTS = {"pdf": ("columns", "facing", "stacked"), "epub": ("interleaved", "columns")}
@@ -85,13 +85,14 @@ class BuildResult:
 
 def font_problems(book: Book, fonts) -> list[Problem]:
     seen: set[Location] = set()
-    texts: list[tuple[Location, str, bool]] = []
+    texts: list[tuple[Location, str, str]] = []
     for edition in book.edition(None):
         for pair in edition.pairs():
             for side in pair.sides:
                 if side.block.location not in seen:
                     seen.add(side.block.location)
-                    texts.append((side.block.location, plain_text(side.block, notes=True), side.lang.startswith("fa")))
+                    texts.append((side.block.location, plain_text(side.block, notes=True, code=False), "text"))
+                    texts.append((side.block.location, code_text(side.block.content), "code"))
     return coverage_problems(texts, fonts)
 
 

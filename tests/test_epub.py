@@ -561,9 +561,15 @@ def test_fonts_are_subset_to_the_text_and_keep_zwnj_and_shaping(epubs, name):
 def test_font_licences_travel_with_the_fonts(epubs, name):
     from parallelbook.render.fonts import font_set
 
+    from parallelbook.outputs.epub import FONT_FILES
+
     epub = epubs[name]
     items = epub.package.xpath("//opf:item[@media-type='text/plain']/@href", namespaces=NS)
-    licences = font_set({}).licences
+    # The licence of every embedded face, and only those (these books need no code or fallback face).
+    fonts = font_set({})
+    hrefs = set(epub.package.xpath("//opf:item[@media-type='font/ttf']/@href", namespaces=NS))
+    embedded = [fonts.face(role) for role, file in FONT_FILES.items() if f"fonts/{file}" in hrefs]
+    licences = [path for path in fonts.licences if any(face.path.parent == path.parent for face in embedded)]
     assert len(items) == len(licences) == 2
     texts = sorted(epub.files["EPUB/" + href].decode("utf-8") for href in items)
     assert texts == sorted(path.read_text("utf-8") for path in licences)

@@ -34,7 +34,7 @@ from markupsafe import Markup
 from .. import model as m
 from ..problems import Location, Problem, error, warning
 from ..render.cover import render_cover
-from ..render.fonts import FontSet, subset
+from ..render.fonts import FALLBACK_ROLES, FontSet, faces_for, subset
 from ..render.html import lang_attrs
 from ..render.templating import render
 from ..render.views import ChapterView, RowView, chapter_view, credits, image_locator
@@ -55,6 +55,9 @@ FONT_FILES = {
     "latin_italic": "latin-italic.ttf",
     "latin_bold": "latin-bold.ttf",
     "latin_bold_italic": "latin-bold-italic.ttf",
+    "code": "code-regular.ttf",
+    "fallback": "fallback-regular.ttf",
+    "symbols": "symbols-regular.ttf",
 }
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
 LAYOUTS = ("interleaved", "columns")
@@ -255,7 +258,9 @@ def render_epub(
         landmarks=landmarks,
         pages=list(breaks.values()),
     )
-    licences = _licences(fonts)
+    # The faces this book needs: the colophon adds no character they lack.
+    embedded = faces_for(fonts, "".join(data.decode("utf-8") for name, data in files.items() if name.endswith(".xhtml")))
+    licences = _licences(fonts, embedded)
     files["EPUB/colophon.xhtml"] = _text(
         env,
         "epub/colophon.xhtml.j2",
@@ -263,15 +268,17 @@ def render_epub(
         licences=licences,
         page_source=(page_source or _default_page_source(edition)) if breaks else "",
     )
-    faces = [{"family": f.family, "weight": f.weight, "style": f.style, "file": FONT_FILES[f.role]} for f in fonts.faces]
+    faces = [{"family": f.family, "weight": f.weight, "style": f.style, "file": FONT_FILES[f.role]} for f in embedded]
+    fallbacks = "".join(f', "{f.family}"' for f in embedded if f.role in FALLBACK_ROLES)
     files["EPUB/css/book.css"] = render(
-        env, "epub/book.css.j2", faces=faces, persian=fonts.persian_family, latin=fonts.latin_family
+        env, "epub/book.css.j2", faces=faces, persian=fonts.persian_family, latin=fonts.latin_family,
+        code=fonts.code_family, fallbacks=fallbacks,
     ).encode("utf-8")
 
     # Subset the faces to what the book's XHTML actually contains.
     used = "".join(data.decode("utf-8") for name, data in files.items() if name.endswith(".xhtml"))
-    for role, filename in FONT_FILES.items():
-        files[f"EPUB/fonts/{filename}"] = subset(fonts.face(role).path, used, cache)
+    for face in embedded:
+        files[f"EPUB/fonts/{FONT_FILES[face.role]}"] = subset(face.path, used, cache)
     for licence in licences:
         files[f"EPUB/{licence['href']}"] = licence["text"].encode("utf-8")
     for path, href in images.items():
@@ -290,7 +297,9 @@ def render_epub(
     manifest += [ManifestItem(f"chapter-{c.number}", chapter_file(c), "application/xhtml+xml") for c in edition.chapters]
     manifest.append(ManifestItem("colophon", "colophon.xhtml", "application/xhtml+xml"))
     manifest.append(ManifestItem("css", "css/book.css", "text/css"))
-    manifest += [ManifestItem(f"font-{role.replace('_', '-')}", f"fonts/{name}", "font/ttf") for role, name in FONT_FILES.items()]
+    manifest += [
+        ManifestItem(f"font-{face.role.replace('_', '-')}", f"fonts/{FONT_FILES[face.role]}", "font/ttf") for face in embedded
+    ]
     manifest += [ManifestItem(f"licence-{i}", licence["href"], "text/plain") for i, licence in enumerate(licences, 1)]
     manifest += [
         ManifestItem(f"image-{i}", href, IMAGE_TYPES.get(Path(href).suffix, "image/png"))
@@ -390,11 +399,13 @@ def _nest(headings: list[dict]) -> list[dict]:
     return root
 
 
-def _licences(fonts: FontSet) -> list[dict]:
-    """Each licence file with the families it covers (the faces kept in the same folder)."""
+def _licences(fonts: FontSet, embedded) -> list[dict]:
+    """Each licence file of an embedded face, with the embedded families it covers (the faces in its folder)."""
     licences = []
     for path in fonts.licences:
-        families = sorted({face.family for face in fonts.faces if face.path.parent == path.parent})
+        families = sorted({face.family for face in embedded if face.path.parent == path.parent})
+        if not families and any(face.path.parent == path.parent for face in fonts.faces):
+            continue  # a licence of faces this book does not embed
         name = " and ".join(families) or path.parent.name
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "font"
         licences.append({"name": name, "file": path.name, "href": f"fonts/{slug}-{path.name}", "text": path.read_text("utf-8")})

@@ -318,6 +318,9 @@ def review_html(view: ReviewView, env, fonts: FontSet, *, for_pdf: bool = False)
         faces=_faces_css(fonts, embed=not for_pdf),
         persian_family=fonts.persian_family,
         latin_family=fonts.latin_family,
+        code_family=fonts.code_family,
+        fallbacks=fonts.stack_end(),
+        book_faces_only=for_pdf,
     )
     script, _, _ = env.loader.get_source(env, "review/review.js")  # as written: not a template
     return render(env, "review/review.html.j2", view=view, css=Markup(css), script=Markup(script))
@@ -327,12 +330,14 @@ def review_pdf(html: str, folder: Path, fonts: FontSet) -> tuple[bytes, list[str
     """The review document laid out by WeasyPrint (A4 landscape comes from the style sheet)."""
     import weasyprint
 
+    from .pdf import text_layer
     from .pdf.layout import LogCollector, fetch_guard
 
     guard = fetch_guard([folder, TOOL_TEMPLATES] + [face.path.parent for face in fonts.faces])
     collector = LogCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
+    text_layer.apply()
     try:
         data = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/", url_fetcher=guard).write_pdf()
     finally:

@@ -21,7 +21,9 @@ PDF_LAYOUTS = ("columns", "facing", "stacked")
 BINDINGS = ("rtl", "ltr")
 EPUB_LAYOUTS = ("interleaved", "columns")
 PAPER_SIZES = {"A4": "A4", "A5": "A5", "Letter": "letter"}
-FONT_ROLES = ("persian", "persian_bold", "latin", "latin_italic", "latin_bold", "latin_bold_italic")
+FONT_ROLES = (
+    "persian", "persian_bold", "latin", "latin_italic", "latin_bold", "latin_bold_italic", "code", "fallback", "symbols"
+)
 
 
 @dataclass(frozen=True)

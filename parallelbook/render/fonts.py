@@ -1,8 +1,12 @@
 """The typefaces of a book: where they are, which characters they cover, and subsets.
 
 Persian is set in Vazirmatn (its Non-Latin cut, so that Latin runs inside
-Persian fall through to the Latin book face), Latin in Source Serif Pro.  A
-book may replace any face in book.toml's [fonts] table.
+Persian fall through to the Latin book face), Latin in Source Serif Pro, code
+in Noto Sans Mono.  What none of them draws (IPA, rarer Latin letters, list
+markers such as ◦, symbols) is drawn by two deliberate fallback faces, Noto
+Serif and Noto Sans Symbols 2, named last in every font stack: no font the
+book did not choose is ever used.  A book may replace any face in
+book.toml's [fonts] table.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..problems import BookError, Location, Problem, error, warning
+from .templating import css_string
 
 BUNDLED = Path(__file__).resolve().parent / "fonts"  # the faces shipped inside the package
 
@@ -42,6 +47,19 @@ class FontSet:
     def latin_family(self) -> str:
         return self.face("latin").family
 
+    @property
+    def code_family(self) -> str:
+        return self.face("code").family
+
+    @property
+    def fallback_families(self) -> tuple[str, ...]:
+        """The faces every font stack ends with, in order."""
+        return tuple(self.face(role).family for role in FALLBACK_ROLES)
+
+    def stack_end(self) -> str:
+        """The fallback families as the tail of a CSS font-family list: `, "Noto Serif", ...`."""
+        return "".join(f', "{css_string(family)}"' for family in self.fallback_families)
+
 
 # role, the role whose family name the face joins, weight, style
 _ROLES = (
@@ -51,11 +69,16 @@ _ROLES = (
     ("latin_italic", "latin", 400, "italic"),
     ("latin_bold", "latin", 700, "normal"),
     ("latin_bold_italic", "latin", 700, "italic"),
+    ("code", "code", 400, "normal"),
+    ("fallback", "fallback", 400, "normal"),
+    ("symbols", "symbols", 400, "normal"),
 )
+FALLBACK_ROLES = ("fallback", "symbols")
 
 
 def _default_paths() -> tuple[dict[str, Path], list[Path]]:
     vazirmatn = BUNDLED / "vazirmatn"
+    noto = BUNDLED / "noto"
     try:
         import font_source_serif_pro
 
@@ -69,8 +92,11 @@ def _default_paths() -> tuple[dict[str, Path], list[Path]]:
         "latin_italic": serif / "SourceSerifPro-It.ttf",
         "latin_bold": serif / "SourceSerifPro-Bold.ttf",
         "latin_bold_italic": serif / "SourceSerifPro-BoldIt.ttf",
+        "code": noto / "NotoSansMono-Regular.ttf",
+        "fallback": noto / "NotoSerif-Regular.ttf",
+        "symbols": noto / "NotoSansSymbols2-Regular.ttf",
     }
-    return paths, [vazirmatn / "OFL.txt", serif / "LICENSE.txt"]
+    return paths, [vazirmatn / "OFL.txt", serif / "LICENSE.txt", noto / "OFL.txt"]
 
 
 def font_set(overrides: dict[str, Path]) -> FontSet:
@@ -89,7 +115,7 @@ def font_set(overrides: dict[str, Path]) -> FontSet:
                 for role, path in missing
             ]
         )
-    families = {role: family_name(paths[role]) for role in ("persian", "latin")}
+    families = {group: family_name(paths[group]) for _role, group, _weight, _style in _ROLES}
     faces = tuple(Face(role, families[group], weight, style, paths[role]) for role, group, weight, style in _ROLES)
     return FontSet(faces, tuple(path for path in licences if path.is_file()))
 
@@ -125,13 +151,41 @@ def uncovered(text: str, faces: list[Face]) -> list[str]:
     return sorted({ch for ch in text if ord(ch) not in covered and ord(ch) not in _IGNORABLE})
 
 
-def coverage_problems(texts: list[tuple[Location, str, bool]], fonts: FontSet) -> list[Problem]:
-    """One warning per block whose characters the book faces cannot draw."""
-    persian = [fonts.face("persian"), fonts.face("latin")]
-    latin = [fonts.face("latin"), fonts.face("persian")]
+def stack(fonts: FontSet, kind: str) -> list[Face]:
+    """The regular faces of a font stack, in order: "text" (either language's, since each names
+    both text faces) or "code"; both end with the fallback faces."""
+    text = [fonts.face("persian"), fonts.face("latin")]
+    head = [fonts.face("code")] + text if kind == "code" else text
+    return head + [fonts.face(role) for role in FALLBACK_ROLES]
+
+
+def faces_for(fonts: FontSet, markup: str) -> tuple[Face, ...]:
+    """The faces a document of this (X)HTML needs embedded: the text faces, the code face when
+    there is code, and each fallback face that draws a character the text faces lack."""
+    needed = [face for face in fonts.faces if face.role not in FALLBACK_ROLES and face.role != "code"]
+    if "<code" in markup or "<pre" in markup:
+        needed.append(fonts.face("code"))
+    text = "".join(sorted(set(markup)))
+    drawn = [fonts.face("persian"), fonts.face("latin")]
+    # The markup's characters include the code's: what the code face lacks falls to the fallbacks too.
+    for role in FALLBACK_ROLES:
+        face = fonts.face(role)
+        missing = uncovered(text, drawn)
+        if missing and len(uncovered("".join(missing), [face])) < len(missing):
+            needed.append(face)
+        drawn.append(face)
+    return tuple(needed)
+
+
+def coverage_problems(texts: list[tuple[Location, str, str]], fonts: FontSet) -> list[Problem]:
+    """One warning per block whose characters no face of its font stack can draw.
+
+    `texts` holds (where, text, "text" or "code"): prose is drawn from the text stack, code from
+    the code stack (see `stack`).
+    """
     problems = []
-    for location, text, is_persian in texts:
-        missing = uncovered(text, persian if is_persian else latin)
+    for location, text, kind in texts:
+        missing = uncovered(text, stack(fonts, kind))
         if missing:
             shown = " ".join(f"U+{ord(ch):04X} {ch!r}" for ch in missing[:8])
             problems.append(

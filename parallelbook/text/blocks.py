@@ -245,44 +245,44 @@ def map_inline_sequences(block: m.Block, fn: Callable[[tuple[m.Inline, ...]], tu
 # ---------------------------------------------------------------- reading back
 
 
-def plain_inlines(inlines: tuple[m.Inline, ...], *, notes: bool = False) -> str:
-    """The text a reader reads, without markup; footnote bodies only if asked."""
+def plain_inlines(inlines: tuple[m.Inline, ...], *, notes: bool = False, code: bool = True) -> str:
+    """The text a reader reads, without markup; footnote bodies only if asked, code unless told not to."""
     parts: list[str] = []
     for inline in inlines:
         if isinstance(inline, m.Text):
             parts.append(inline.text)
         elif isinstance(inline, m.Code):
-            parts.append(inline.text)
+            parts.append(inline.text if code else " ")
         elif isinstance(inline, m.LineBreak):
             parts.append(" ")
         elif isinstance(inline, (m.Styled, m.Quoted, m.Link)):
-            parts.append(plain_inlines(inline.children, notes=notes))
+            parts.append(plain_inlines(inline.children, notes=notes, code=code))
         elif isinstance(inline, m.Image):
-            parts.append(plain_inlines(inline.alt, notes=notes))
+            parts.append(plain_inlines(inline.alt, notes=notes, code=code))
         elif isinstance(inline, m.Note) and notes:
-            parts.append(" " + plain_contents(inline.blocks, notes=notes))
+            parts.append(" " + plain_contents(inline.blocks, notes=notes, code=code))
     return "".join(parts)
 
 
-def plain_contents(contents: tuple[m.Content, ...], *, notes: bool = False) -> str:
+def plain_contents(contents: tuple[m.Content, ...], *, notes: bool = False, code: bool = True) -> str:
     parts: list[str] = []
     for content in contents:
         if isinstance(content, (m.Paragraph, m.Heading)):
-            parts.append(plain_inlines(content.inlines, notes=notes))
+            parts.append(plain_inlines(content.inlines, notes=notes, code=code))
         elif isinstance(content, m.ListBlock):
-            parts.extend(plain_contents(item, notes=notes) for item in content.items)
+            parts.extend(plain_contents(item, notes=notes, code=code) for item in content.items)
         elif isinstance(content, m.BlockQuote):
-            parts.append(plain_contents(content.blocks, notes=notes))
+            parts.append(plain_contents(content.blocks, notes=notes, code=code))
         elif isinstance(content, m.CodeBlock):
-            parts.append(content.text)
+            parts.append(content.text if code else "")
         elif isinstance(content, m.Table):
             for row in content.header + content.rows:
-                parts.append(" ".join(plain_inlines(cell, notes=notes) for cell in row))
+                parts.append(" ".join(plain_inlines(cell, notes=notes, code=code) for cell in row))
     return " ".join(part for part in parts if part)
 
 
-def plain_text(block: m.Block, *, notes: bool = False) -> str:
-    return plain_contents(block.content, notes=notes)
+def plain_text(block: m.Block, *, notes: bool = False, code: bool = True) -> str:
+    return plain_contents(block.content, notes=notes, code=code)
 
 
 def inline_sequences(contents: tuple[m.Content, ...]):
@@ -320,3 +320,23 @@ def _walk(inlines, notes: bool):
 def images(contents: tuple[m.Content, ...]):
     """Every image in the contents, footnotes included."""
     return (inline for inline in walk_inlines(contents, notes=True) if isinstance(inline, m.Image))
+
+
+def code_text(contents: tuple[m.Content, ...]) -> str:
+    """The code of the contents (inline and blocks, footnotes included): what is set in the code face."""
+    inline = [inline.text for inline in walk_inlines(contents, notes=True) if isinstance(inline, m.Code)]
+    return " ".join(part for part in inline + list(_code_blocks(contents)) if part)
+
+
+def _code_blocks(contents: tuple[m.Content, ...]):
+    for content in contents:
+        if isinstance(content, m.CodeBlock):
+            yield content.text
+        elif isinstance(content, m.ListBlock):
+            for item in content.items:
+                yield from _code_blocks(item)
+        elif isinstance(content, m.BlockQuote):
+            yield from _code_blocks(content.blocks)
+    for inline in walk_inlines(contents, notes=False):
+        if isinstance(inline, m.Note):
+            yield from _code_blocks(inline.blocks)

@@ -29,6 +29,7 @@ from ...cache import Cache, digest
 from ...problems import Location, Problem
 from ...render.fonts import FontSet
 from ...render.views import chapter_outline
+from . import text_layer
 from .assembly import Placement, assemble, catalog_entries, index_piece
 from .layout import (
     GEOMETRY,
@@ -69,6 +70,8 @@ def _warm_up() -> None:
 def lay_out_piece(html: str, base_url: str, allowed: tuple[str, ...]) -> PieceResult:
     """Lay out one HTML document and write it as PDF (runs in a worker process)."""
     import weasyprint
+
+    text_layer.apply()
 
     guard = fetch_guard([Path(folder) for folder in allowed])
     collector = LogCollector()
@@ -136,7 +139,7 @@ class PieceRunner:
     def key(self, html: str) -> str:
         loaded = sorted(set(_FILE_URL.findall(html)))
         files = (url + "=" + self._hash(Path(unquote(urlparse(url).path))) for url in loaded)
-        return digest("piece", __version__, layout_engine(), self.base_url, *self.allowed, html, *files)
+        return digest("piece", __version__, layout_engine(), text_layer.REVISION, self.base_url, *self.allowed, html, *files)
 
     def _hash(self, path: Path) -> str:
         """The SHA-256 of a file as it is now (once per build), or "missing"."""

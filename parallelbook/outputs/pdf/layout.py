@@ -23,6 +23,7 @@ from ...render.fonts import FontSet
 from ...render.html import lang_attrs, localized_number
 from ...render.templating import TOOL_TEMPLATES, render
 from ...render.views import chapter_outline, chapter_view, credits, image_locator
+from . import text_layer
 
 PAPER = {"A4": "A4", "A5": "A5", "Letter": "letter"}
 LAYOUTS = ("columns", "facing", "stacked")
@@ -164,6 +165,8 @@ def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings
         target=target,
         persian_family=fonts.persian_family,
         latin_family=fonts.latin_family,
+        code_family=fonts.code_family,
+        fallbacks=fonts.stack_end(),
         toc_titles_label=_toc_label(source, target),
     )
     meta = edition.metadata
@@ -205,7 +208,10 @@ def folio_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, f
     target = side_style(edition.target_lang, target_dir, fonts, geometry)
     faces = [{"family": f.family, "weight": f.weight, "style": f.style, "url": f.path.as_uri()} for f in fonts.faces]
     kinds = ["blank"] + [f"{side}-{shown}" for side in ("left", "right") for shown in ("both", "source", "target")]
-    css = render(env, "pdf/folio.css.j2", faces=faces, paper=PAPER[settings.paper], geometry=geometry, source=source, target=target, kinds=kinds)
+    css = render(
+        env, "pdf/folio.css.j2", faces=faces, paper=PAPER[settings.paper], geometry=geometry, source=source, target=target,
+        kinds=kinds, fallbacks=fonts.stack_end(),
+    )
     return render(env, "pdf/folio.html.j2", css=Markup(css), source=source, pages=folios)
 
 
@@ -357,6 +363,7 @@ def pdf_bytes(laid: LaidOut, edition: m.Edition, settings: PdfSettings) -> bytes
         if settings.layout == "facing":
             pdf.catalog["PageLayout"] = "/TwoPageRight"
 
+    text_layer.apply()
     return laid.document.write_pdf(
         pdf_identifier=edition.metadata.identifier.encode("utf-8"),
         pdf_variant=settings.variant,
