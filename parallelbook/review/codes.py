@@ -38,6 +38,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "LOCK-INVALID": (E, "translations/<lang>/approved.lock cannot be read: run approve again"),
     "ACCEPT-INVALID": (E, "an entry of translations/<lang>/review.toml is malformed"),
     "ACCEPT-UNUSED": (W, "an accepted flag matches no flag any more (the pair changed or was fixed)"),
+    # the round trip (import)
+    "REVIEW-COMMENT": (Severity.SUGGESTION, "a reviewer's or translator's comment on a pair, imported into translations/<lang>/comments.toml"),
+    "COMMENTS-INVALID": (W, "an entry of translations/<lang>/comments.toml is malformed"),
 }
 
 ACCEPTABLE = frozenset(

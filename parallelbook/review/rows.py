@@ -41,6 +41,7 @@ from .approval import (
     read_lock,
 )
 from .codes import ACCEPTABLE
+from .comments import COMMENTS_NAME, Comment, pair_of, read_comments, unit_id
 from .flags import content_affinity, language_name, pair_findings
 
 
@@ -211,9 +212,12 @@ def _reviewlanguage_name(parsed: ParsedBook, target_lang: str) -> tuple[Language
     accepts, found = read_accepts(accept_file)
     problems += found
     used: set[Acceptance] = set()
+    comments, found = read_comments(folder / TRANSLATIONS_DIR / target_lang / COMMENTS_NAME)
+    problems += found
     chapters = []
     for w in works:
         chapter, found = _review_chapter(w, lengths, lock, accepts, used, source_lang, target_lang)
+        chapter, found = _with_comments(chapter, found, comments)
         chapters.append(chapter)
         problems += found
     for acceptance in accepts:
@@ -303,6 +307,30 @@ def _review_chapter(
         open_problems += still
         final_rows.append(_replace(row, problems=tuple(still), accepted=tuple(accepted)))
     return ChapterReview(w.name, w.source_path, w.target_path, tuple(final_rows), tuple(chapter_problems)), open_problems
+
+
+def _with_comments(chapter: ChapterReview, problems: list[Problem], comments: list[Comment]):
+    """Each imported comment as a REVIEW-COMMENT of its pair, at the pair's translation."""
+    if not comments:
+        return chapter, problems
+    by_pair: dict[str, list[Comment]] = {}
+    for comment in comments:
+        by_pair.setdefault(pair_of(comment.unit), []).append(comment)
+    rows = []
+    problems = list(problems)
+    for row in chapter.rows:
+        found = by_pair.get(unit_id(chapter.name, row.number), [])
+        if not found or not row.targets:
+            rows.append(row)
+            continue
+        added = tuple(
+            Problem("REVIEW-COMMENT", Severity.SUGGESTION, _here(row.targets[0]),
+                    f"comment ({comment.origin}): {comment.text}" if comment.origin else f"comment: {comment.text}")
+            for comment in found
+        )
+        problems += added
+        rows.append(_replace(row, problems=row.problems + added))
+    return ChapterReview(chapter.name, chapter.source_path, chapter.target_path, tuple(rows), chapter.problems), problems
 
 
 def _replace(row: Row, **changes) -> Row:
