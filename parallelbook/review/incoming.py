@@ -125,6 +125,7 @@ def plan(current: dict[str, CurrentUnit], incoming: list[Incoming]) -> Plan:
         resolved, found = _resolve_codes(unit, now)
         if found:
             problems += found
+            skipped += 1
             continue
         markdown = markdown_of(resolved, now.target, lambda code: code.data)
         edits.append(Edit(now.target_file, now.target.start, now.target.end, markdown, now,
