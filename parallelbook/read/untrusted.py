@@ -13,6 +13,7 @@ Every refusal is a located, coded problem (UNSAFE-FILE); nothing is written.
 from __future__ import annotations
 
 import io
+import re
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -31,6 +32,11 @@ MAX_RATIO = 200  # inflated / compressed, for members over RATIO_FLOOR bytes (te
 RATIO_FLOOR = 1024 * 1024
 
 
+# a document type declaration, whatever the encoding (UTF-8 and its ASCII relatives, UTF-16 either way)
+_DOCTYPE = re.compile(b"<!DOCTYPE|" + re.escape("<!DOCTYPE".encode("utf-16-le")) + b"|"
+                      + re.escape("<!DOCTYPE".encode("utf-16-be")))
+
+
 class Unsafe(Exception):
     """A file refused as unsafe or unreadable; carries the located problem."""
 
@@ -47,6 +53,11 @@ def parse_xml(data: bytes, shown: str) -> etree._Element:
     """The root element of an XML document from outside; raises Unsafe for anything but plain XML."""
     if len(data) > MAX_XML_BYTES:
         raise _refuse(shown, f"the XML is {len(data):,} bytes, more than the {MAX_XML_BYTES:,} accepted")
+    declared = _DOCTYPE.search(data)
+    if declared:
+        line = data[: declared.start()].count(b"\n") + 1
+        raise _refuse(shown, "the XML declares a document type (<!DOCTYPE ...>), which can hide entity "
+                             "expansion or external files: refused", line)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False, remove_comments=True
     )
