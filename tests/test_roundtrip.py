@@ -13,6 +13,7 @@ import io
 import re
 import shutil
 import zipfile
+from pathlib import Path
 
 import pypandoc
 import pytest
@@ -364,3 +365,41 @@ def test_a_docx_without_a_review_table_needs_source_or_lang(book, tmp_path):
     pypandoc.convert_text("# Title\n\nText.", "docx", format="markdown", outputfile=str(book / "plain.docx"))
     run = run_cli(book, "import", "plain.docx")
     assert run.code == 2 and "plain.docx: error: no review table" in run.err and "[IMPORT-FORMAT]" in run.err
+
+
+# ---------------------------------------------------------------- writing back: only the words that changed
+
+
+def test_an_edited_run_keeps_its_line_breaks_quotes_and_escapes():
+    from parallelbook.read.segments import rewrite_run
+
+    raw = 'They don\'t "serve" \\*stars\\* -- or\nthe R&amp;D team.'
+    shown = "They don’t “serve” *stars* – or the R&D team."
+    assert rewrite_run(shown, raw, shown, first=True) == raw
+    assert rewrite_run(shown, raw, shown.replace("or the", "nor the"), first=True) == raw.replace("or\n", "nor\n")
+    assert rewrite_run(shown, raw, "# " + shown, first=True) == "\\# " + raw
+    assert rewrite_run(shown, raw, shown.replace("team", "[team] <b>"), first=True) == raw.replace(
+        "team.", "\\[team\\] \\<b>.")
+
+
+def test_every_unit_of_a_real_book_edited_comes_back_word_for_word(tmp_path):
+    """The djangogirls chapter (CC BY-SA): every target gets a word, and only that word changes."""
+    corpus = Path("/work/shared/corpora/djangogirls")
+    if not corpus.is_dir():
+        pytest.skip("the djangogirls corpus is not on this machine")
+    book = tmp_path / "djangogirls"
+    shutil.copytree(corpus, book)
+    assert run_cli(book, "export", "--format", "xliff").code == 0
+    root = etree.parse(str(book / XLF)).getroot()
+    targets = root.xpath("//x:target", namespaces=X2)
+    for target in targets:
+        target.text = "Edited " + (target.text or "")
+    run = run_cli(book, "import", save_xlf(book, root))
+    assert run.code == 0, run.err
+    assert f"{len(targets)} units changed, 0 unchanged, 0 not applied" in run.out
+    old = (corpus / "translations/en/01-djangogirls.md").read_text(encoding="utf-8").split("\n")
+    new = (book / "translations/en/01-djangogirls.md").read_text(encoding="utf-8").split("\n")
+    assert len(old) == len(new)
+    for before, after in zip(old, new):
+        assert after == before or re.sub(r"^((?:> |#+ |[-*+] |\d+[.)] )?)Edited ", r"\1", after) == before, (before, after)
+    assert run_cli(book, "check").code == 0

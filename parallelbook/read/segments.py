@@ -13,6 +13,7 @@ Pure apart from one pandoc run per file (`read_segments`).
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -409,12 +410,15 @@ def pandoc_positions(text: str) -> dict:
 
 # ---------------------------------------------------------------- writing back
 
-_ESCAPE = re.compile(r"([\\`*_\[\]<>!$~^&|{}])")
+# What would turn into markup in the middle of a line; "<" and "&" only where they could open a tag or an entity
+_ESCAPE = re.compile(r"([\\`*_\[\]$~^{}]|<(?=[A-Za-z/!?])|&(?=#?[A-Za-z0-9]+;))")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 
 
 def markdown_of(pieces, original: Segment, resolve) -> str:
-    """The Markdown of an edited segment: codes as they were written, unchanged runs as they were."""
+    """The Markdown of an edited segment: codes as they were written, and in each run of text only the
+    words that changed rewritten (escaped), every other character as it was (line breaks, escapes,
+    straight quotes)."""
     new_runs: list[str] = []
     codes: list[Code] = []
     current: list[str] = []
@@ -426,18 +430,76 @@ def markdown_of(pieces, original: Segment, resolve) -> str:
             current = []
             codes.append(piece)
     new_runs.append("".join(current))
-    old_codes = [(c.id, c.role) for c in original.codes]
-    same_codes = [(c.id, c.role) for c in codes] == old_codes
     old_texts = _run_texts(original.pieces)
     out: list[str] = []
     for index, run in enumerate(new_runs):
-        if same_codes and collapse(run) == collapse(old_texts[index]) and index < len(original.runs):
-            out.append(original.runs[index])
+        if index < len(original.runs) and index < len(old_texts):
+            out.append(rewrite_run(old_texts[index], original.runs[index], run, first=index == 0))
         else:
-            out.append(escape(run, at_start=(index == 0)))
+            out.append(escape(run, at_start=False))
         if index < len(codes):
             out.append(resolve(codes[index]))
     return "".join(out)
+
+
+_TOKENS = re.compile(r"\s+|[^\s]+")
+_MAX_ALIGNED = 20_000  # characters of a run aligned character by character; a longer run is rewritten whole
+
+
+def rewrite_run(shown: str, raw: str, new: str, *, first: bool) -> str:
+    """A run's Markdown after its text went from `shown` to `new`: the raw Markdown kept wherever the
+    words did not change.  `raw` and `shown` are aligned character by character (they differ by escapes,
+    soft line breaks, entities and smart punctuation), and only the changed words' places are rewritten."""
+    if collapse(shown) == collapse(new):
+        return raw
+    if len(raw) > _MAX_ALIGNED or len(shown) > _MAX_ALIGNED:
+        return escape(new, at_start=first)
+    to_raw: dict[int, int] = {}  # exact places: a position of `shown` -> the position in `raw` (the first)
+    for tag, s0, s1, r0, r1 in difflib.SequenceMatcher(None, shown, raw, autojunk=False).get_opcodes():
+        to_raw.setdefault(s0, r0)
+        if tag == "equal":
+            for offset in range(1, s1 - s0 + 1):
+                to_raw.setdefault(s0 + offset, r0 + offset)
+        else:
+            to_raw.setdefault(s1, r1)
+    to_raw.setdefault(0, 0)
+    to_raw.setdefault(len(shown), len(raw))
+    old_tokens, new_tokens = _TOKENS.findall(shown), _TOKENS.findall(new)
+    old_at = _offsets(old_tokens)
+    new_at = _offsets(new_tokens)
+    regions: list[list[int]] = []  # [shown start, shown end, new start, new end]
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        region = [old_at[a0], old_at[a1], new_at[b0], new_at[b1]]
+        while region[0] not in to_raw:  # widen to places that are exact in the raw text
+            region[0] -= 1
+            region[2] -= 1
+        while region[1] not in to_raw:
+            region[1] += 1
+            region[3] += 1
+        if regions and region[0] <= regions[-1][1]:
+            regions[-1] = [regions[-1][0], max(regions[-1][1], region[1]), regions[-1][2], max(regions[-1][3], region[3])]
+        else:
+            regions.append(region)
+    out: list[str] = []
+    cursor = 0
+    for s0, s1, n0, n1 in regions:
+        r0, r1 = to_raw[s0], to_raw[s1]
+        out.append(raw[cursor:r0])
+        line_start = (first and r0 == 0) or raw[:r0].rstrip(" \t").endswith(("\n", "\r"))
+        out.append(escape(new[n0:n1], at_start=line_start))
+        cursor = r1
+    out.append(raw[cursor:])
+    return "".join(out)
+
+
+def _offsets(tokens: list[str]) -> list[int]:
+    offsets = [0]
+    for token in tokens:
+        offsets.append(offsets[-1] + len(token))
+    return offsets
 
 
 def _run_texts(pieces) -> list[str]:
