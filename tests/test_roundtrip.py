@@ -403,3 +403,35 @@ def test_every_unit_of_a_real_book_edited_comes_back_word_for_word(tmp_path):
     for before, after in zip(old, new):
         assert after == before or re.sub(r"^((?:> |#+ |[-*+] |\d+[.)] )?)Edited ", r"\1", after) == before, (before, after)
     assert run_cli(book, "check").code == 0
+
+
+def test_xliff_12_with_okapi_codes_and_segmentation(book):
+    """XLIFF 1.2 as Okapi Tikal writes it: <g>/<x>/<bpt>/<ept> codes, <seg-source> with <mrk> segments."""
+    (book / "okapi.xlf").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:okp="okapi-framework:xliff-extensions">\n'
+        '<file original="pairs.fa-en.xlf" source-language="fa-IR" target-language="en-GB" datatype="xml">\n<body>\n'
+        '<trans-unit id="02-nowruz-2" resname="02-nowruz-2">\n'
+        '<source xml:lang="fa-IR">ignored</source>\n'
+        '<seg-source><mrk mid="0" mtype="seg">ignored</mrk></seg-source>\n'
+        '<target xml:lang="en-GB" state="signed-off"><mrk mid="0" mtype="seg">Nowruz is the festival of the new year, '
+        'and more than 300 million people around the world celebrate it. </mrk><mrk mid="1" mtype="seg">In 2009 UNESCO '
+        'put Nowruz on its <g id="1">Representative List</g>.</mrk></target>\n</trans-unit>\n'
+        '<trans-unit id="01-calendar-9">\n<source>x</source>\n'
+        '<target>This calendar was adopted by parliament in 1304<x id="1"/> and is <bpt id="5">**</bpt>still'
+        '<ept id="5">**</ept> in use.</target>\n</trans-unit>\n'
+        "</body>\n</file>\n</xliff>\n", encoding="utf-8")
+    # the sources must be the book's: take them from the export
+    store = Xliff2File.parsefile(str(book / XLF))
+    sources = {u.getid(): u.source for u in store.units}
+    text = (book / "okapi.xlf").read_text(encoding="utf-8")
+    text = text.replace('<source xml:lang="fa-IR">ignored</source>', f'<source xml:lang="fa-IR">{sources["02-nowruz-2"]}</source>')
+    text = text.replace('<mrk mid="0" mtype="seg">ignored</mrk>', f'<mrk mid="0" mtype="seg">{sources["02-nowruz-2"]}</mrk>')
+    text = text.replace("<source>x</source>", f"<source>{sources['01-calendar-9']}</source>")
+    (book / "okapi.xlf").write_text(text, encoding="utf-8")
+    run = run_cli(book, "import", "okapi.xlf")
+    assert run.code == 0, run.err
+    assert "put Nowruz on its [Representative List](https://ich.unesco.org/en/RL/nowruz-02097)." in (book / EN2).read_text("utf-8")
+    # an added code carries its Markdown (the native code of <bpt>/<ept>): emphasis, not asterisks as text
+    assert "adopted by parliament in 1304[^1] and is **still** in use." in (book / EN1).read_text("utf-8")
+    assert f"{EN2}:{line_of(book, EN2, 'UNESCO')}: " in run.out

@@ -30,7 +30,7 @@ from ..files import (
     write_bytes_atomically,
 )
 from ..outputs.exchange import quotes_of
-from ..problems import BookError, Location, Outcome, Problem, Severity, error, has_errors
+from ..problems import BookError, Location, Outcome, Problem, error, has_errors
 from ..read.book import direction
 from ..read.config import BookConfig, parse_config
 from ..read.documents import FORMATS, ImportedChapter, read_document

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
 
 from lxml import etree
 

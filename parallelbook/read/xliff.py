@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..problems import Location, Problem, error
+from ..problems import Location, error
 from .segments import Code
 from .untrusted import Unsafe, parse_xml
 
 XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF1 = ("urn:oasis:names:tc:xliff:document:1.2", "urn:oasis:names:tc:xliff:document:1.1")
-UNTRANSLATED_STATES = frozenset({"initial", "new", "needs-translation"})
 
 
 @dataclass(frozen=True)
@@ -81,19 +80,21 @@ def _read_2(root, shown: str) -> ExchangeFile:
         target: list = []
         has_target = False
         states = []
+        data = {item.get("id", ""): item.text or "" for holder in _children(unit, "originalData")
+                for item in _children(holder, "data")}
         for part in unit:
             if _local(part) not in ("segment", "ignorable"):
                 continue
             for element in part:
                 if _local(element) == "source":
-                    source.extend(_pieces(element, shown))
+                    source.extend(_pieces(element, shown, data))
                 elif _local(element) == "target":
                     has_target = True
-                    target.extend(_pieces(element, shown))
+                    target.extend(_pieces(element, shown, data))
             if _local(part) == "segment" and part.get("state"):
                 states.append(part.get("state"))
         notes = tuple((note.get("category", ""), "".join(note.itertext())) for note in unit.iter() if _local(note) == "note")
-        state = min(states, key=_STATE_ORDER_2.get, default="") if states else ""
+        state = min(states, key=lambda s: _STATE_ORDER_2.get(s, 1)) if states else ""
         units.append(
             ImportedUnit(unit.get("id", ""), _joined(source), _joined(target) if has_target else None, state, notes,
                          Location(shown, unit.sourceline or 0))
@@ -136,35 +137,39 @@ def _read_12(root, shown: str) -> ExchangeFile:
 # ---------------------------------------------------------------- inline content
 
 
-def _pieces(element, shown: str) -> list:
-    """Text and codes of a <source>/<target>, in order."""
+def _pieces(element, shown: str, data: dict[str, str] | None = None) -> list:
+    """Text and codes of a <source>/<target>, in order.  A code's Markdown, when the file gives it (XLIFF 2.0's
+    <originalData>, the native code inside XLIFF 1.2's <ph>, <bpt>, <ept>, <it>), travels with it: a code a
+    CAT tool added is written as the file says."""
+    data = data or {}
     result: list = []
     if element.text:
         result.append(element.text)
     for child in element:
         name = _local(child)
+        native = "".join(child.itertext()) if name in ("ph", "bpt", "ept", "it") and data is not None else ""
         if name in ("pc", "g"):
-            result.append(Code(child.get("id", ""), "", "open", ""))
-            result.extend(_pieces(child, shown))
-            result.append(Code(child.get("id", ""), "", "close", ""))
+            code_id = child.get("id", "")
+            result.append(Code(code_id, "", "open", data.get(child.get("dataRefStart", ""), "")))
+            result.extend(_pieces(child, shown, data))
+            result.append(Code(code_id, "", "close", data.get(child.get("dataRefEnd", ""), "")))
         elif name in ("ph", "x", "it"):
             role = {"open": "open", "close": "close"}.get(child.get("pos", ""), "standalone") if name == "it" else "standalone"
-            result.append(Code(child.get("id", ""), "", role, ""))
+            result.append(Code(child.get("id", ""), "", role, data.get(child.get("dataRef", ""), native)))
         elif name in ("sc", "bx", "bpt"):
-            result.append(Code(child.get("id", "") if name == "sc" else child.get("rid") or child.get("id", ""), "", "open", ""))
+            code_id = child.get("id", "") if name == "sc" else child.get("rid") or child.get("id", "")
+            result.append(Code(code_id, "", "open", data.get(child.get("dataRef", ""), native)))
         elif name in ("ec", "ex", "ept"):
             code_id = child.get("startRef") or child.get("rid") or child.get("id", "")
-            result.append(Code(code_id, "", "close", ""))
+            result.append(Code(code_id, "", "close", data.get(child.get("dataRef", ""), native)))
         elif name in ("mrk", "sm", "em"):  # annotations and segment markers: their content only
-            result.extend(_pieces(child, shown))
+            result.extend(_pieces(child, shown, data))
         elif name == "cp":
             try:
                 result.append(chr(int(child.get("hex", ""), 16)))
             except ValueError:
                 raise _bad(shown, child, f"<cp hex={child.get('hex')!r}> is not a code point") from None
-        elif name == "sub":
-            pass
-        else:
+        elif name != "sub":
             raise _bad(shown, child, f"unknown inline element <{name}> in <{_local(element)}>")
         if child.tail:
             result.append(child.tail)

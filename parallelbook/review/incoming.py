@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import Location, Problem, error, warning
-from ..read.segments import Segment, collapse, markdown_of, same_content
+from ..read.segments import Code, Segment, collapse, markdown_of, same_content
 
 UNTRANSLATED_STATES = frozenset({"initial", "new", "needs-translation"})
 
@@ -149,6 +149,8 @@ def _resolve_codes(unit: Incoming, now: CurrentUnit) -> tuple[tuple, list[Proble
             resolved.append(piece)
             continue
         code = known.get((piece.id, piece.role)) or fallback.get((piece.id, piece.role))
+        if code is None and piece.data:  # a code the CAT tool added, with its Markdown
+            code = Code(piece.id, "added", piece.role, piece.data)
         if code is None:
             problems.append(error("IMPORT-UNKNOWN-CODE", unit.location,
                                   f"unit {unit.id} has an inline code {piece.id!r} ({piece.role}) that neither side "
