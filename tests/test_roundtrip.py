@@ -435,3 +435,19 @@ def test_xliff_12_with_okapi_codes_and_segmentation(book):
     # an added code carries its Markdown (the native code of <bpt>/<ept>): emphasis, not asterisks as text
     assert "adopted by parliament in 1304[^1] and is **still** in use." in (book / EN1).read_text("utf-8")
     assert f"{EN2}:{line_of(book, EN2, 'UNESCO')}: " in run.out
+
+
+def test_a_table_is_exported_but_an_edit_to_it_is_not_written_back(book):
+    table = "\n| a | b |\n|---|---|\n| {} | {} |\n"
+    for path, cells in ((SRC1, ("یک", "۲")), (EN1, ("one", "2"))):
+        with open(book / path, "a", encoding="utf-8") as chapter:
+            chapter.write(table.format(*cells))
+    assert run_cli(book, "export", "--format", "xliff").code == 0
+    root = etree.parse(str(book / XLF)).getroot()
+    [target] = unit_of(root, "01-calendar-10").xpath("x:segment/x:target", namespaces=X2)
+    assert "one" in target.text and not target.xpath("*")
+    target.text = target.text.replace("one", "uno")
+    before = text_files(book)
+    run = run_cli(book, "import", save_xlf(book, root))
+    assert run.code == 0 and "[IMPORT-NOT-EDITABLE]" in run.err and f"make this edit in {EN1}:" in run.err
+    assert text_files(book) == before
