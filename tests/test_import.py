@@ -250,3 +250,11 @@ def test_hostile_zip_is_refused_and_changes_nothing(book, name, as_document):
     assert expected in run.err and f"[{code}]" in run.err, run.err
     assert snapshot(book) == before
     assert not Path("/tmp/evil.xml").exists()
+
+
+def test_a_language_that_is_not_a_tag_is_refused(book, tmp_path):
+    (tmp_path / "x.md").write_text("# X\n\nText.\n", encoding="utf-8")
+    before = snapshot(book)
+    run = run_cli(book, "import", str(tmp_path / "x.md"), "--lang", "../../escaped")
+    assert run.code == 2 and "--lang: error: '../../escaped' is not a language tag" in run.err
+    assert snapshot(book) == before and not (book.parent / "escaped").exists()

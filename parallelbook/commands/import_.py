@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import (
+    LANGUAGE_TAG,
     SOURCE_DIR,
     TRANSLATIONS_DIR,
     _chapter_paths,
@@ -37,7 +38,7 @@ from ..read.documents import FORMATS, ImportedChapter, read_document
 from ..read.markdown import parse_blocks
 from ..read.review_table import pieces_of, read_review_table
 from ..read.segments import collapse, read_segments, read_verbatim
-from ..read.untrusted import MAX_XML_BYTES, Unsafe, parse_xml, read_zip
+from ..read.untrusted import MAX_XML_BYTES, Unsafe, read_zip
 from ..read.xliff import read_xliff
 from ..review.comments import COMMENTS_NAME, Comment, comments_toml, read_comments
 from ..review.incoming import Edit, Incoming, plan, word_summary
@@ -84,6 +85,8 @@ def import_documents(args, files: list[Path]) -> Outcome:
         raise BookError([error("BOOK-NOT-FOUND", Location(shown_path(book)), "the book folder is a file")])
     config = _book_config(book) if book.is_dir() else BookConfig()
     lang = config.source_language if args.source else args.lang
+    if not LANGUAGE_TAG.fullmatch(lang):
+        raise _usage("--lang", f"{lang!r} is not a language tag: name the translation by its language, such as en or pt-BR")
     problems: list[Problem] = []
     chapters: list[ImportedChapter] = []
     images: dict[str, bytes] = {}
@@ -180,7 +183,7 @@ def _read_exchange(path: Path) -> _Incoming:
         members = read_zip(data, shown, wanted=lambda name: name in ("word/document.xml", "word/comments.xml"))
         if "word/document.xml" not in members.members:
             raise Unsafe(error("IMPORT-FORMAT", Location(shown), "not a Word document (no word/document.xml)"))
-        table = read_review_table(members.members, shown, parse_xml)
+        table = read_review_table(members.members, shown)
         if table is None:
             raise Unsafe(error("IMPORT-FORMAT", Location(shown),
                                "no review table (a table whose first column is headed \"Pair\") in this document; "

@@ -148,17 +148,24 @@ def split_document(document: dict, shown: str, *, media: dict[str, bytes], base:
     return ImportedDocument(tuple(chapters), images, tuple(problems))
 
 
-def _plain(inlines) -> str:
-    parts = []
-    for inline in inlines:
-        if inline["t"] == "Str":
-            parts.append(inline["c"])
-        elif inline["t"] in ("Space", "SoftBreak", "LineBreak"):
-            parts.append(" ")
-        elif isinstance(inline.get("c"), list):
-            parts.append(_plain([c for c in inline["c"] if isinstance(c, dict) and "t" in c] +
-                                [x for c in inline["c"] if isinstance(c, list) for x in c if isinstance(x, dict) and "t" in x]))
-    return "".join(parts).strip()
+def _plain(value) -> str:
+    """The words of a heading (any inlines, however nested), for a chapter's title."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict) and "t" in node:
+            if node["t"] == "Str":
+                parts.append(node["c"])
+            elif node["t"] in ("Space", "SoftBreak", "LineBreak"):
+                parts.append(" ")
+            elif node["t"] != "Note":
+                walk(node.get("c"))
+
+    walk(value)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
 @dataclass

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..problems import Location
 from .segments import Code
+from .untrusted import parse_xml
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TABLE_TITLE = "parallelbook review table"
@@ -70,10 +71,11 @@ def _text_of(cell) -> str:
     return "\n".join(paragraphs)
 
 
-def _comments(members, shown: str, parse) -> dict[str, str]:
+def _comments(members, shown: str) -> dict[str, str]:
+    """Word's comments by id, as "author: text"."""
     if "word/comments.xml" not in members:
         return {}
-    root = parse(members["word/comments.xml"], f"{shown}:word/comments.xml")
+    root = parse_xml(members["word/comments.xml"], f"{shown}:word/comments.xml")
     result = {}
     for comment in root.iter(_w("comment")):
         author = comment.get(_w("author"), "")
@@ -92,11 +94,11 @@ class ReviewTable:
 _LANG_IN_HEADER = r"\(([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\)\s*$"
 
 
-def read_review_table(members: dict[str, bytes], shown: str, parse) -> ReviewTable | None:
+def read_review_table(members: dict[str, bytes], shown: str) -> ReviewTable | None:
     """The review table of a .docx (the one whose header row starts with "Pair"), or None."""
 
-    root = parse(members["word/document.xml"], f"{shown}:word/document.xml")
-    comments = _comments(members, shown, parse)
+    root = parse_xml(members["word/document.xml"], f"{shown}:word/document.xml")
+    comments = _comments(members, shown)
     for table in root.iter(_w("tbl")):
         rows = [row for row in table if row.tag == _w("tr")]
         if not rows:

@@ -34,9 +34,6 @@ class Code:
     data: str  # the original Markdown, verbatim
 
 
-Piece = "str | Code"
-
-
 @dataclass(frozen=True)
 class Segment:
     """One block's (or one footnote's) text and codes, and the range of the file it was read from."""
@@ -139,7 +136,6 @@ _WHOLE = {"Code": "code", "Math": "math", "RawInline": "raw", "Note": "note", "C
 
 @dataclass
 class _Builder:
-    text: str
     offsets: _Offsets
     quotes: tuple[str, str, str, str]
     # (start, end, kind, role) of every code, and the text displayed between them
@@ -253,7 +249,7 @@ def _region(inlines, builder_factory, offsets: _Offsets, regions: list) -> None:
     regions.append((place[0], place[1], builder))
 
 
-def _segment(text: str, regions: list, quotes) -> tuple[Segment, list]:
+def _segment(text: str, regions: list) -> tuple[Segment, list]:
     """Join the regions of a block into one segment; the text between them becomes a `para` code."""
     regions.sort(key=lambda r: r[0])
     codes: list[tuple[int, int, str, str]] = []
@@ -283,6 +279,7 @@ def _segment(text: str, regions: list, quotes) -> tuple[Segment, list]:
     previous_end = start
     pending: list[str] = []
     opened: list[str] = []
+    numbered = 0  # codes are numbered 1, 2 ... in reading order; a closing code takes its opening's number
 
     def flush(until: int) -> None:
         runs.append(text[previous_end:until])
@@ -302,7 +299,8 @@ def _segment(text: str, regions: list, quotes) -> tuple[Segment, list]:
         if role == "close":
             code_id = opened.pop()
         else:
-            code_id = str(len([p for p in pieces if isinstance(p, Code) and p.role != "close"]) + 1)
+            numbered += 1
+            code_id = str(numbered)
             if role == "open":
                 opened.append(code_id)
         pieces.append(Code(code_id, kind, role, text[code_start:code_end]))
@@ -322,19 +320,19 @@ def read_segments(text: str, lang_quotes: tuple[str, str, str, str], *, document
 
 
 def _block_segments(text, nodes, line, offsets, quotes) -> BlockSegments:
-    factory = lambda: _Builder(text, offsets, quotes)  # noqa: E731
+    factory = lambda: _Builder(offsets, quotes)  # noqa: E731
     try:
         regions: list = []
         _regions(nodes, factory, offsets, regions)
         if not regions:
             raise _Unplaceable("empty")
-        segment, note_nodes = _segment(text, regions, quotes)
+        segment, note_nodes = _segment(text, regions)
         notes = []
         for note in note_nodes:
             note_regions: list = []
             try:
                 _regions(note, factory, offsets, note_regions)
-                notes.append(_segment(text, note_regions, quotes)[0] if note_regions else _fixed(""))
+                notes.append(_segment(text, note_regions)[0] if note_regions else _fixed(""))
             except _Unplaceable:
                 notes.append(_fixed(""))
         return BlockSegments(line, segment, tuple(notes))
