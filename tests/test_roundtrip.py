@@ -21,7 +21,8 @@ from lxml import etree
 from translate.storage.xliff import xlifffile
 from translate.storage.xliff2 import Xliff2File
 
-from review_conftest_helpers import CH1, EN1, EN2, SRC1, copy_book, edit, line_of, run_cli, snapshot
+import parallelbook
+from review_conftest_helpers import EN1, EN2, SRC1, copy_book, edit, line_of, run_cli, snapshot
 
 XLF, DOCX = "build/pairs.fa-en.xlf", "build/pairs.fa-en.docx"
 X2 = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
@@ -259,7 +260,16 @@ def test_review_table_is_a_word_table_with_rtl_persian(exported):
     assert "NUMBER-MISMATCH" not in "".join(cells[4].itertext())
     styles = etree.fromstring(archive.read("word/styles.xml"))
     [persian_style] = styles.xpath("//w:style[@w:styleId='Persian']", namespaces=WNS)
-    assert persian_style.find("w:rPr/w:rFonts", WNS).get(f"{{{W}}}cs") == "Vazirmatn"
+    family = persian_style.find("w:rPr/w:rFonts", WNS).get(f"{{{W}}}cs")
+    assert family.startswith("Vazirmatn")
+    # the face is embedded (obfuscated as ECMA-376 says), so the table reads the same where it is not installed
+    fonts = etree.fromstring(archive.read("word/fontTable.xml"))
+    [embedded] = fonts.xpath("//w:font[w:embedRegular]", namespaces=WNS)
+    assert embedded.get(f"{{{W}}}name") == family
+    key = bytes.fromhex(embedded.find("w:embedRegular", WNS).get(f"{{{W}}}fontKey").strip("{}").replace("-", ""))[::-1]
+    hidden = archive.read("word/fonts/persian-regular.odttf")
+    font = bytes(b ^ key[i % 16] for i, b in enumerate(hidden[:32])) + hidden[32:]
+    assert font == (Path(parallelbook.__file__).parent / "render/fonts/vazirmatn/Vazirmatn-NL-Regular.ttf").read_bytes()
     assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     # pandoc, an independent reader, sees the same table
     text = pypandoc.convert_file(str(exported / DOCX), "plain", format="docx", extra_args=["--wrap=none"])

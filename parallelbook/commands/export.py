@@ -6,10 +6,11 @@ from pathlib import Path
 
 from ..files import SOURCE_DIR, TRANSLATIONS_DIR, shown_path, write_bytes_atomically
 from ..outputs.exchange import SUFFIX, ChapterSegments, quotes_of, segment_units, tmx, units, xliff
-from ..outputs.review_docx import review_docx
+from ..outputs.review_docx import EmbeddedFace, review_docx
 from ..problems import BookError, Outcome
 from ..read.alignment import LANGUAGE_NAMES
 from ..read.segments import read_file_segments
+from ..render.fonts import font_set
 from ..review.rows import BookReview, LanguageReview, review_book
 from ..text.orthography import normalize
 
@@ -32,7 +33,7 @@ def command_export(args) -> Outcome:
             if args.format == "xliff":
                 data = xliff(language, book_units)
             else:
-                data = review_docx(language, book_units, title=review_title(review, language))
+                data = review_docx(language, book_units, title=review_title(review, language), persian=_persian_face(review))
         written.append((path, data, len(book_units)))
     lines = []
     for path, data, count in written:
@@ -66,3 +67,10 @@ def review_title(review: BookReview, language: LanguageReview) -> str:
     name = titles.get(language.target_lang) or titles.get(language.source_lang) or Path(review.folder).name
     return f"Review of {name}: {LANGUAGE_NAMES.get(language.source_lang, language.source_lang)} and " \
            f"{LANGUAGE_NAMES.get(language.target_lang, language.target_lang)}"
+
+
+def _persian_face(review: BookReview) -> EmbeddedFace:
+    """The book's Persian face (its own, or the bundled Vazirmatn), to embed in the review table."""
+    fonts = font_set(review.config.fonts)
+    regular, bold = fonts.face("persian"), fonts.face("persian_bold")
+    return EmbeddedFace(regular.family, regular.path.read_bytes(), bold.path.read_bytes())

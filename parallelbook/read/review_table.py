@@ -20,7 +20,8 @@ from .untrusted import parse_xml
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TABLE_TITLE = "parallelbook review table"
 LANGUAGE_LABELS = {"fa": "Persian", "en": "English", "ar": "Arabic", "fr": "French", "de": "German", "es": "Spanish"}
-_TAG = re.compile(r"\{(/?)([A-Za-z]?\d+)(/?)\}")
+# a tag, with the LEFT-TO-RIGHT MARKs that keep it readable inside right-to-left text
+_TAG = re.compile(r"\u200e?\{(/?)([A-Za-z]?\d+)(/?)\}\u200e?")
 
 
 def tag(code) -> str:
