@@ -461,3 +461,11 @@ def test_a_table_is_exported_but_an_edit_to_it_is_not_written_back(book):
     run = run_cli(book, "import", save_xlf(book, root))
     assert run.code == 0 and "[IMPORT-NOT-EDITABLE]" in run.err and f"make this edit in {EN1}:" in run.err
     assert text_files(book) == before
+
+
+def test_a_comment_on_a_unit_the_book_no_longer_has_is_reported(book):
+    (book / "translations/en/comments.toml").write_text(
+        '[[comment]]\nunit = "09-gone-3"\nfrom = "r.docx:4"\ntext = "Still here?"\n', encoding="utf-8")
+    run = run_cli(book, "check")
+    assert "translations/en/comments.toml: warning: the comment on unit 09-gone-3 matches no pair" in run.err
+    assert "Still here?" in run.err

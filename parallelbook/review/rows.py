@@ -220,6 +220,17 @@ def _reviewlanguage_name(parsed: ParsedBook, target_lang: str) -> tuple[Language
         chapter, found = _with_comments(chapter, found, comments)
         chapters.append(chapter)
         problems += found
+    paired = {unit_id(c.name, row.number) for c in chapters for row in c.rows if row.targets}
+    for comment in comments:
+        if pair_of(comment.unit) not in paired:
+            problems.append(
+                warning(
+                    "COMMENTS-INVALID",
+                    Location(shown_path(folder / TRANSLATIONS_DIR / target_lang / COMMENTS_NAME)),
+                    f"the comment on unit {comment.unit} matches no pair of the translation (chapter renamed, "
+                    f"pairs removed?): {comment.text[:80]}",
+                )
+            )
     for acceptance in accepts:
         if acceptance not in used:
             problems.append(
