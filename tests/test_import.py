@@ -258,3 +258,14 @@ def test_a_language_that_is_not_a_tag_is_refused(book, tmp_path):
     run = run_cli(book, "import", str(tmp_path / "x.md"), "--lang", "../../escaped")
     assert run.code == 2 and "--lang: error: '../../escaped' is not a language tag" in run.err
     assert snapshot(book) == before and not (book.parent / "escaped").exists()
+
+
+def test_an_opendocument_text_keeps_its_picture_and_loses_its_bookmarks(documents, tmp_path):
+    pypandoc.convert_text(PERSIAN, "odt", format="markdown", outputfile=str(tmp_path / "fa.odt"),
+                          extra_args=[f"--resource-path={documents}"])
+    run = run_in(tmp_path, "import", "fa.odt", "--source", "--book", "book")
+    assert run.code == 0, run.err
+    first = (tmp_path / "book/source/01-fa.md").read_text(encoding="utf-8")
+    [image] = (tmp_path / "book/images").iterdir()
+    assert first.startswith("# فصل یکم\n\nاین یك متن *مهم* است[^1]") and f"](images/{image.name})" in first
+    assert image.read_bytes() == (documents / "red.png").read_bytes()

@@ -224,8 +224,8 @@ class _Cleaner:
     def inlines(self, nodes) -> list:
         result = []
         for node in nodes:
-            if node["t"] == "Span" and _only_direction(node["c"][0], self.direction):
-                result.extend(self.inlines(node["c"][1]))
+            if node["t"] == "Span" and (_only_direction(node["c"][0], self.direction) or _bookmark(node["c"][0])):
+                result.extend(self.inlines(node["c"][1]))  # a bookmark's anchor, or a direction the chapter has
             elif node["t"] == "Image":
                 result.append(self.image(node))
             else:
@@ -286,6 +286,12 @@ def _image_name(name: str, content: bytes, from_zip: bool) -> str:
     digest = hashlib.sha256(content).hexdigest()[:10]
     # named by content, so that the same picture in the Persian and the English document is one file
     return f"image-{digest}{suffix}" if from_zip else f"{stem}-{digest}{suffix}"
+
+
+def _bookmark(attr) -> bool:
+    """A span that only names a place (Word's and LibreOffice's bookmarks): the book makes its own anchors."""
+    identifier, classes, pairs = attr
+    return bool(identifier) and not classes and not pairs
 
 
 def _only_direction(attr, direction: str) -> bool:
