@@ -269,3 +269,14 @@ def test_an_opendocument_text_keeps_its_picture_and_loses_its_bookmarks(document
     [image] = (tmp_path / "book/images").iterdir()
     assert first.startswith("# فصل یکم\n\nاین یك متن *مهم* است[^1]") and f"](images/{image.name})" in first
     assert image.read_bytes() == (documents / "red.png").read_bytes()
+
+
+def test_a_document_cannot_pull_files_from_outside_its_folder(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG secret")
+    (folder / "a.md").write_text("# A\n\n![x](../secret.png) ![y](/etc/hostname)\n", encoding="utf-8")
+    run = run_in(tmp_path, "import", "in/a.md", "--source", "--book", "book")
+    assert run.code == 0, run.err
+    assert run.err.count("[IMPORT-IMAGE-MISSING]") == 2 and not (tmp_path / "book/images").exists()
+    assert "`build.py lint` shows what the build will normalise" in run.out

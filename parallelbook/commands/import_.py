@@ -141,6 +141,9 @@ def import_documents(args, files: list[Path]) -> Outcome:
     for target, chapter in zip(targets, chapters):
         write_bytes_atomically(target, chapter.markdown.encode("utf-8"))
         lines.append(f"wrote {shown_path(target)} ({chapter.origin.path}: {chapter.title})")
+    if lang.split("-")[0] == "fa":
+        lines.append("the Persian is kept as written: `build.py lint` shows what the build will normalise, "
+                     "`build.py fix --write` writes it into the chapters")
     code = 1 if has_errors(warnings) else 0
     return Outcome(problems=tuple(problems + warnings), lines=tuple(lines), exit_code=code)
 
