@@ -469,3 +469,18 @@ def test_a_comment_on_a_unit_the_book_no_longer_has_is_reported(book):
     run = run_cli(book, "check")
     assert "translations/en/comments.toml: warning: the comment on unit 09-gone-3 matches no pair" in run.err
     assert "Still here?" in run.err
+
+
+def test_comments_already_imported_fill_the_comment_column_and_are_not_added_twice(book):
+    (book / "translations/en/comments.toml").write_text(
+        '[[comment]]\nunit = "01-calendar-9"\nfrom = "r.docx:10"\ntext = "Check the year."\n'
+        '[[comment]]\nunit = "01-calendar-9"\nfrom = "r.docx:10"\ntext = "And the month."\n', encoding="utf-8")
+    assert run_cli(book, "export", "--format", "docx").code == 0
+    document = etree.fromstring(zipfile.ZipFile(book / DOCX).read("word/document.xml"))
+    row = document.findall(".//w:tbl/w:tr", WNS)[9]
+    cells = row.findall("w:tc", WNS)
+    assert ["".join(p.itertext()) for p in cells[3].findall("w:p", WNS)] == ["Check the year.", "And the month."]
+    assert "REVIEW-COMMENT" not in "".join(cells[4].itertext())
+    before = text_files(book)
+    run = run_cli(book, "import", DOCX)
+    assert run.code == 0 and text_files(book) == before, run.out

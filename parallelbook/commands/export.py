@@ -11,6 +11,7 @@ from ..problems import BookError, Outcome
 from ..read.alignment import LANGUAGE_NAMES
 from ..read.segments import read_file_segments
 from ..render.fonts import font_set
+from ..review.comments import COMMENTS_NAME, read_comments
 from ..review.rows import BookReview, LanguageReview, review_book
 from ..text.orthography import normalize
 
@@ -33,7 +34,8 @@ def command_export(args) -> Outcome:
             if args.format == "xliff":
                 data = xliff(language, book_units)
             else:
-                data = review_docx(language, book_units, title=review_title(review, language), persian=_persian_face(review))
+                data = review_docx(language, book_units, title=review_title(review, language),
+                                   persian=_persian_face(review), comments=_comments(review, language))
         written.append((path, data, len(book_units)))
     lines = []
     for path, data, count in written:
@@ -74,3 +76,12 @@ def _persian_face(review: BookReview) -> EmbeddedFace:
     fonts = font_set(review.config.fonts)
     regular, bold = fonts.face("persian"), fonts.face("persian_bold")
     return EmbeddedFace(regular.family, regular.path.read_bytes(), bold.path.read_bytes())
+
+
+def _comments(review: BookReview, language: LanguageReview) -> dict[str, list[str]]:
+    """The comments imported so far, by unit (a malformed file is reported by `check`, not here)."""
+    found, _problems = read_comments(review.folder / TRANSLATIONS_DIR / language.target_lang / COMMENTS_NAME)
+    by_unit: dict[str, list[str]] = {}
+    for comment in found:
+        by_unit.setdefault(comment.unit, []).append(comment.text)
+    return by_unit

@@ -193,7 +193,7 @@ def _read_exchange(path: Path) -> _Incoming:
                                "to import it as a chapter, give --source or --lang"))
         units = []
         for row in table.rows:
-            notes = (("comment", row.comment),) if row.comment.strip() else ()
+            notes = tuple(("comment", comment) for comment in row.comments)
             units.append(Incoming(row.pair, pieces_of(row.source), pieces_of(row.target), "", notes, row.location))
         return _Incoming(shown, table.source_lang, table.target_lang, units, Location(shown, 1))
     exchange = read_xliff(data, shown)

@@ -1,7 +1,8 @@
 """The bilingual review table as a Word document (.docx), written from scratch.
 
 One row per pair: the pair's id, the Persian (right-to-left paragraphs set in
-Vazirmatn), the English, an empty column for the reviewer's comment, and
+Vazirmatn, embedded), the English, a column for the reviewer's comments (those already imported
+filled in), and
 the pair's status and flags.  The inline Markdown of a segment is shown as
 numbered tags ({1}…{/1}, {2/}) in a grey style, as CAT tools' external
 review documents do, and also as the formatting it stands for (italic,
@@ -72,7 +73,7 @@ def _run(paragraph, text: str, *, rtl: bool, style: str | None = None, italic=Fa
     t.set(XML_SPACE, "preserve")
 
 
-def _cell(row, width: int, *, rtl: bool, lang: str, pieces=(), text: str = "", header=False):
+def _cell(row, width: int, *, rtl: bool, lang: str, pieces=(), text: str = "", header=False, more=()):
     cell = _el(row, "tc")
     cell_properties = _el(cell, "tcPr")
     _el(cell_properties, "tcW", w=width, type="dxa")
@@ -97,6 +98,10 @@ def _cell(row, width: int, *, rtl: bool, lang: str, pieces=(), text: str = "", h
         # in a right-to-left paragraph a tag is kept left-to-right between two LEFT-TO-RIGHT MARKs,
         # else its braces and slash are mirrored and reordered ("{1/}" would show as "{/1}")
         _run(paragraph, f"\u200e{tag(piece)}\u200e" if rtl else tag(piece), rtl=False, style="Tag")
+    for line in more:  # further paragraphs: the comments already made
+        paragraph = _el(cell, "p")
+        _el(_el(paragraph, "pPr"), "pStyle", val="Latin")
+        _run(paragraph, line, rtl=False)
     return cell
 
 
@@ -109,8 +114,12 @@ class EmbeddedFace:
     bold: bytes
 
 
-def review_docx(language: LanguageReview, units: list[CurrentUnit], *, title: str, persian: EmbeddedFace) -> bytes:
-    """The .docx bytes of a translation's review table; the same book gives the same bytes."""
+def review_docx(language: LanguageReview, units: list[CurrentUnit], *, title: str, persian: EmbeddedFace,
+                comments: dict[str, list[str]]) -> bytes:
+    """The .docx bytes of a translation's review table; the same book gives the same bytes.
+
+    `comments` are those already imported, by unit: they fill the Comment column (one paragraph each),
+    so the reviewer sees them; importing them again adds nothing."""
     source_lang, target_lang = language.source_lang, language.target_lang
     document = etree.Element(_w("document"), nsmap={"w": W, "r": R})
     body = _el(document, "body")
@@ -138,8 +147,10 @@ def review_docx(language: LanguageReview, units: list[CurrentUnit], *, title: st
         _cell(tr, WIDTHS["pair"], rtl=False, lang="en", text=unit.id)
         _cell(tr, WIDTHS["source"], rtl=rtl[source_lang], lang=source_lang, pieces=unit.source.pieces)
         _cell(tr, WIDTHS["target"], rtl=rtl[target_lang], lang=target_lang, pieces=unit.target.pieces)
-        _cell(tr, WIDTHS["comment"], rtl=False, lang=target_lang, text="")
-        flags = [text.split(":")[0] for category, text in unit.notes if category == "flag"]
+        earlier = comments.get(unit.id, [])
+        _cell(tr, WIDTHS["comment"], rtl=False, lang=target_lang, text=earlier[0] if earlier else "", more=earlier[1:])
+        flags = [text.split(":")[0] for category, text in unit.notes
+                 if category == "flag" and not text.startswith("REVIEW-COMMENT")]
         _cell(tr, WIDTHS["status"], rtl=False, lang="en", text="; ".join([unit.status] + flags))
     section = _el(body, "sectPr")
     _el(section, "pgSz", w=16838, h=11906, orient="landscape")

@@ -50,7 +50,7 @@ class ReviewedRow:
     pair: str
     source: str  # as written in the document, tags included
     target: str
-    comment: str
+    comments: tuple[str, ...]  # each paragraph of the Comment column, then each Word comment anchored in the row
     location: Location  # the file, and the row of the table as its "line"
 
 
@@ -119,15 +119,15 @@ def read_review_table(members: dict[str, bytes], shown: str) -> ReviewTable | No
             texts = [_text_of(cell) for cell in cells]
             if len(texts) <= max(source_index, target_index):
                 continue
-            notes = [texts[comment_column].strip()] if comment_column is not None and comment_column < len(texts) else []
+            notes = []
+            if comment_column is not None and comment_column < len(texts):
+                notes = [line.strip() for line in texts[comment_column].split("\n") if line.strip()]
             for reference in row.iter(_w("commentReference"), _w("commentRangeStart")):
                 text = comments.pop(reference.get(_w("id"), ""), "")
                 if text:
                     notes.append(text)
-            result.append(
-                ReviewedRow(texts[0].strip(), texts[source_index], texts[target_index],
-                            "\n".join(n for n in notes if n), Location(shown, number))
-            )
+            result.append(ReviewedRow(texts[0].strip(), texts[source_index], texts[target_index], tuple(notes),
+                                      Location(shown, number)))
         return ReviewTable(source_lang, target_lang, tuple(result))
     return None
 
