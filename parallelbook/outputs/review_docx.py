@@ -1,20 +1,19 @@
 """The bilingual review table as a Word document (.docx), written from scratch.
 
 One row per pair: the pair's id, the Persian (right-to-left paragraphs set in
-Vazirmatn, embedded), the English, a column for the reviewer's comments (those already imported
-filled in), and
-the pair's status and flags.  The inline Markdown of a segment is shown as
-numbered tags ({1}…{/1}, {2/}) in a grey style, as CAT tools' external
-review documents do, and also as the formatting it stands for (italic,
-bold), so that the reviewer reads the text as published and the import can
-put every edit back where it belongs.
+the book's Persian face, embedded), the English, a column for the reviewer's
+comments (those already imported filled in), and the pair's status and flags.
+The inline Markdown of a segment is shown as numbered tags ({1}…{/1}, {2/})
+in a grey style, as CAT tools' external review documents do, and also as the
+formatting it stands for (italic, bold), so that the reviewer reads the text
+as published and the import can put every edit back where it belongs.
 
-Why not python-docx or pandoc: a review table needs right-to-left
-paragraphs (w:bidi) and complex-script fonts (w:cs), which python-docx has
-no API for and pandoc sets only through its own reference document; the
-five XML parts of a minimal WordprocessingML package are less code than
-working around either, and writing them ourselves makes the bytes depend on
-the book alone (fixed zip dates, sorted-free fixed member order).
+Why not python-docx or pandoc: a review table needs right-to-left paragraphs
+(w:bidi), complex-script fonts (w:cs) and an embedded face, for which
+python-docx has no API and pandoc only a reference document; the few XML
+parts of a minimal WordprocessingML package are less code than working
+around either, and writing them ourselves makes the bytes depend on the book
+alone (fixed zip dates, a fixed member order, font keys derived from the font).
 """
 
 from __future__ import annotations
