@@ -369,6 +369,7 @@ def test_a_malformed_comments_file_is_reported(book):
     run = run_cli(book, "check")
     codes = re.findall(r"\[([A-Z-]+)\]$", run.err, re.M)
     assert "COMMENTS-INVALID" in codes and "REVIEW-COMMENT" not in codes
+    assert "translations/en/comments.toml: warning: comment 1 needs a unit and a text" in run.err
 
 
 def test_a_docx_without_a_review_table_needs_source_or_lang(book, tmp_path):

@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import shown_path
 from ..problems import Location, Problem, warning
 
 COMMENTS_NAME = "comments.toml"
@@ -43,7 +44,7 @@ def pair_of(unit: str) -> str:
 def read_comments(path: Path) -> tuple[list[Comment], list[Problem]]:
     if not path.is_file():
         return [], []
-    shown = str(path)
+    shown = shown_path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
