@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from parallelbook.read.book import resolve_image
+from helpers import epubcheck
 from parallelbook import cli
 from review_conftest_helpers import Run, copy_book, inside, run_cli, snapshot
 
@@ -105,6 +106,8 @@ def test_two_word_documents_make_a_book_that_checks_and_builds(imported):
     assert build.code == 0, build.err
     [epub] = (book / "build").glob("*.epub")
     assert any(name.startswith("EPUB/images/") and name != "EPUB/images/cover.png" for name in zipfile.ZipFile(epub).namelist())
+    report = epubcheck(epub, book.parent)
+    assert report.clean, report.messages
 
 
 def test_imported_markdown_keeps_notes_emphasis_lists_links_tables_and_images(imported):
