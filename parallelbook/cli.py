@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         if name == "check":
             sub.add_argument("--strict", action="store_true", help="fail on warnings too")
         if name == "export":
-            sub.add_argument("--format", choices=("tmx", "xliff", "docx"), default="tmx", help="exchange format (docx: a review table for Word)")
+            sub.add_argument("--format", choices=("tmx", "xliff", "xliff12", "docx"), default="tmx", help="exchange format (xliff: 2.0; xliff12: 1.2 for older CAT tools; docx: a review table for Word)")
         if name == "import":
             sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".docx/.odt/.html/.md/.txt documents, or .xlf/.xliff and review .docx files")
             sub.add_argument("--source", action="store_true", help="the documents are the source text (Persian)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..files import SOURCE_DIR, TRANSLATIONS_DIR, shown_path, write_bytes_atomically
-from ..outputs.exchange import SUFFIX, ChapterSegments, quotes_of, segment_units, tmx, units, xliff
+from ..outputs.exchange import SUFFIX, ChapterSegments, quotes_of, segment_units, tmx, units, xliff, xliff12
 from ..outputs.review_docx import EmbeddedFace, review_docx
 from ..problems import BookError, Outcome
 from ..read.alignment import LANGUAGE_NAMES
@@ -17,7 +17,7 @@ from ..text.orthography import normalize
 
 
 def command_export(args) -> Outcome:
-    """`build.py export --format tmx|xliff|docx`: the aligned pairs of every translation into --out."""
+    """`build.py export --format tmx|xliff|xliff12|docx`: the aligned pairs of every translation into --out."""
     review = review_book(args.book, args.lang)
     blocking = review.blocking()
     if blocking:
@@ -33,6 +33,8 @@ def command_export(args) -> Outcome:
             book_units = current_units(review, language)
             if args.format == "xliff":
                 data = xliff(language, book_units)
+            elif args.format == "xliff12":
+                data = xliff12(language, book_units)
             else:
                 data = review_docx(language, book_units, title=review_title(review, language),
                                    persian=_persian_face(review), comments=_comments(review, language))

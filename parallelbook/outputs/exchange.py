@@ -32,7 +32,7 @@ from ..text.blocks import walk_inlines
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-SUFFIX = {"tmx": "tmx", "xliff": "xlf", "docx": "docx"}
+SUFFIX = {"tmx": "tmx", "xliff": "xlf", "xliff12": "xliff12.xlf", "docx": "docx"}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TOOL_VERSION = "1"
 
@@ -347,4 +347,67 @@ def xliff(language: LanguageReview, book_units: list[CurrentUnit]) -> bytes:
                     item.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
                     item.text = value
             element.append(segment)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# ---------------------------------------------------------------- XLIFF 1.2
+
+XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
+_STATE_12 = {"final": "final", "translated": "translated"}
+
+
+def _write_content_12(parent, pieces) -> None:
+    """Text and codes as XLIFF 1.2 has them: <g> around text, <x/> alone (ids only: `import` takes each
+    code's Markdown from the book, so tools that drop unknown attributes lose nothing)."""
+    stack = [parent]
+    last = None
+
+    def add_text(text: str) -> None:
+        text = _xml_text(text)
+        if last is None:
+            stack[-1].text = (stack[-1].text or "") + text
+        else:
+            last.tail = (last.tail or "") + text
+
+    for piece in pieces:
+        if isinstance(piece, str):
+            add_text(piece)
+        elif piece.role == "open":
+            stack.append(etree.SubElement(stack[-1], f"{{{XLIFF12_NS}}}g", id=piece.id, ctype=_CTYPES.get(piece.kind, "x-markdown")))
+            last = None
+        elif piece.role == "close":
+            last = stack.pop()
+        else:
+            last = etree.SubElement(stack[-1], f"{{{XLIFF12_NS}}}x", id=piece.id, ctype=_CTYPES.get(piece.kind, "x-markdown"))
+
+
+_CTYPES = {"emph": "italic", "strong": "bold", "underline": "underlined", "link": "link", "image": "image",
+           "break": "lb", "note": "x-footnote", "code": "x-code", "para": "x-paragraph"}
+
+
+def xliff12(language: LanguageReview, book_units: list[CurrentUnit]) -> bytes:
+    """XLIFF 1.2, for CAT tools that read no 2.0: one <file> per chapter, one <trans-unit> per unit."""
+    def q(tag: str) -> str:
+        return f"{{{XLIFF12_NS}}}{tag}"
+
+    root = etree.Element(q("xliff"), nsmap={None: XLIFF12_NS}, version="1.2")
+    by_chapter: dict[str, list[CurrentUnit]] = {}
+    for unit in book_units:
+        by_chapter.setdefault(unit.chapter, []).append(unit)
+    for path, chapter_units in by_chapter.items():
+        file = etree.SubElement(root, q("file"), {"original": path, "source-language": language.source_lang,
+                                                  "target-language": language.target_lang, "datatype": "x-markdown"})
+        body = etree.SubElement(file, q("body"))
+        for unit in chapter_units:
+            element = etree.SubElement(body, q("trans-unit"), id=unit.id, resname=unit.id)
+            element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            if unit.state == "final":
+                element.set("approved", "yes")
+            _write_content_12(etree.SubElement(element, q("source")), unit.source.pieces)
+            target = etree.SubElement(element, q("target"), state=_STATE_12.get(unit.state, "translated"))
+            _write_content_12(target, unit.target.pieces)
+            for category, text in unit.notes:
+                etree.SubElement(element, q("note"), {"from": "parallelbook"}).text = _clean(f"{category}: {text}")
+            for category, location in (("source-location", unit.source_location), ("target-location", unit.target_location)):
+                etree.SubElement(element, q("note"), {"from": "parallelbook"}).text = f"{category}: {location}"
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -67,7 +67,8 @@ class Plan:
     skipped: int
 
 
-OUR_NOTE_CATEGORIES = frozenset({"status", "flag", "accepted", "source-location", "target-location"})
+# Notes `export` writes (XLIFF 2.0 categories; XLIFF 1.2 notes from "parallelbook"): not a person's comment
+OUR_NOTE_CATEGORIES = frozenset({"status", "flag", "accepted", "source-location", "target-location", "parallelbook"})
 
 
 def plan(current: dict[str, CurrentUnit], incoming: list[Incoming]) -> Plan:
