@@ -29,7 +29,8 @@ COMMANDS = {
     "check": ("parallelbook.commands.check:command_check", "validate alignment and translation quality; write nothing"),
     "approve": ("parallelbook.commands.approve:command_approve", "record the current pairs as approved (lock file per language)"),
     "review": ("parallelbook.commands.review:command_review", "write the review edition (HTML and PDF)"),
-    "export": ("parallelbook.commands.export:command_export", "export the aligned pairs as TMX or XLIFF"),
+    "export": ("parallelbook.commands.export:command_export", "export the aligned pairs as TMX, XLIFF or a Word review table"),
+    "import": ("parallelbook.commands.import_:command_import", "import documents as chapters, or XLIFF and review tables back into the translation"),
     "lint": ("parallelbook.commands.lint:command_lint", "report Persian orthography problems in the source"),
     "fix": ("parallelbook.commands.lint:command_fix", "show (or --write) the orthography corrections"),
     "init": ("parallelbook.commands.init:command_init", "make a new book folder with an example chapter, ready to build"),
@@ -81,7 +82,11 @@ def _parser() -> argparse.ArgumentParser:
         if name == "check":
             sub.add_argument("--strict", action="store_true", help="fail on warnings too")
         if name == "export":
-            sub.add_argument("--format", choices=("tmx", "xliff"), default="tmx", help="exchange format")
+            sub.add_argument("--format", choices=("tmx", "xliff", "xliff12", "docx"), default="tmx", help="exchange format (xliff: 2.0; xliff12: 1.2 for older CAT tools; docx: a review table for Word)")
+        if name == "import":
+            sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".docx/.odt/.html/.md/.txt documents, or .xlf/.xliff and review .docx files")
+            sub.add_argument("--source", action="store_true", help="the documents are the source text (Persian)")
+            sub.add_argument("--force", action="store_true", help="replace chapters that exist (atomically)")
         if name == "fix":
             sub.add_argument("--write", action="store_true", help="apply the corrections to the source files")
     return parser

@@ -85,8 +85,10 @@ def test_xliff_structure_states_and_notes(exported):
     [flagged] = root.xpath("//x:unit[@id='02-nowruz-6']", namespaces=XLIFF)
     categories = flagged.xpath("x:notes/x:note/@category", namespaces=XLIFF)
     assert categories[:2] == ["status", "flag"] and "target-location" in categories
-    for unit in root.iterfind(".//x:unit", XLIFF):  # XLIFF 2.0: notes, then segments of source and target
-        assert [etree.QName(child).localname for child in unit] == ["notes", "segment"]
+    for unit in root.iterfind(".//x:unit", XLIFF):  # XLIFF 2.0: notes, the codes' Markdown, then the segment
+        children = [etree.QName(child).localname for child in unit]
+        assert children in (["notes", "segment"], ["notes", "originalData", "segment"])
+        assert ("originalData" in children) == bool(unit.xpath(".//x:pc | .//x:ph", namespaces=XLIFF))
         assert [etree.QName(child).localname for child in unit.find("x:segment", XLIFF)] == ["source", "target"]
 
 

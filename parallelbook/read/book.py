@@ -242,10 +242,23 @@ def _image_problems(block: m.Block, book_dir: Path, file_path: Path) -> list[Pro
 
 
 def resolve_image(book_dir: Path, chapter_path: Path, reference: str) -> Path | None:
-    """The image file a chapter refers to, or None if it lies outside the book."""
+    """The image file a chapter refers to, or None if it lies outside the book.
+
+    Relative to the chapter first, then to the book's root, as pandoc's
+    --resource-path=CHAPTER:BOOK would: so `images/x.png` in source/ and in
+    translations/en/ is the one file of the book's images/ folder.  When
+    neither exists, the chapter-relative path is returned (IMAGE-MISSING
+    names it).
+    """
+    book_dir = book_dir.resolve()
     base = chapter_path if chapter_path.is_absolute() else Path.cwd() / chapter_path
-    resolved = (base.parent / unquote(reference)).resolve()
-    return resolved if resolved.is_relative_to(book_dir) else None
+    relative = unquote(reference)
+    candidates = [(folder / relative).resolve() for folder in (base.parent, book_dir)]
+    inside = [candidate for candidate in candidates if candidate.is_relative_to(book_dir)]
+    for candidate in inside:
+        if candidate.is_file():
+            return candidate
+    return inside[0] if inside else None
 
 
 def _slug(text: str) -> str:

@@ -45,6 +45,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "ACCEPT-INVALID": (E, "an entry of translations/<lang>/review.toml is malformed"),
     "GLOSSARY-INVALID": (E, "translations/<lang>/glossary.toml is malformed: syntax, an empty, duplicate or unknown key"),
     "ACCEPT-UNUSED": (W, "an accepted flag matches no flag any more (the pair changed or was fixed)"),
+    # the round trip (import)
+    "REVIEW-COMMENT": (Severity.SUGGESTION, "a reviewer's or translator's comment on a pair, imported into translations/<lang>/comments.toml"),
+    "COMMENTS-INVALID": (W, "an entry of translations/<lang>/comments.toml is malformed"),
 }
 
 ACCEPTABLE = frozenset(

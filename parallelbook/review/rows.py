@@ -41,6 +41,7 @@ from .approval import (
     read_lock,
 )
 from .codes import ACCEPTABLE
+from .comments import COMMENTS_NAME, Comment, pair_of, read_comments, unit_id
 from .flags import content_affinity, language_name, pair_findings
 from .glossary import GLOSSARY_NAME, Glossary, inconsistent_names, read_glossary
 from .sentences import PairSentences, SentenceModel, cut_pair, pair_sentences, sentence_findings
@@ -129,7 +130,7 @@ def review_book(book_dir: Path, lang: str | None = None, *, parse=pandoc_json) -
     problems = [p for p in parsed.problems if _concerns(p, chosen, languages)]
     reviews = []
     for target_lang in chosen:
-        review, found = _reviewlanguage_name(parsed, target_lang)
+        review, found = _review_language(parsed, target_lang)
         reviews.append(review)
         problems += found
     problems.sort(key=lambda p: (p.location.path, p.location.line, p.location.column, p.code, p.message))
@@ -164,7 +165,7 @@ class _ChapterWork:
     structure: list[list[Problem]] = field(default_factory=list)  # per step
 
 
-def _reviewlanguage_name(parsed: ParsedBook, target_lang: str) -> tuple[LanguageReview, list[Problem]]:
+def _review_language(parsed: ParsedBook, target_lang: str) -> tuple[LanguageReview, list[Problem]]:
     config, source_lang = parsed.config, parsed.config.source_language
     works: list[_ChapterWork] = []
     for chapter in parsed.chapters:
@@ -235,11 +236,25 @@ def _reviewlanguage_name(parsed: ParsedBook, target_lang: str) -> tuple[Language
         if s.shape == (1, 1)
     )
     used: set[Acceptance] = set()
+    comments, found = read_comments(folder / TRANSLATIONS_DIR / target_lang / COMMENTS_NAME)
+    problems += found
     chapters = []
     for w in works:
         chapter, found = _review_chapter(w, lengths, (sentence_model, cuts), (glossary, names), lock, accepts, used, source_lang, target_lang)
+        chapter, found = _with_comments(chapter, found, comments)
         chapters.append(chapter)
         problems += found
+    paired = {unit_id(c.name, row.number) for c in chapters for row in c.rows if row.targets}
+    for comment in comments:
+        if pair_of(comment.unit) not in paired:
+            problems.append(
+                warning(
+                    "COMMENTS-INVALID",
+                    Location(shown_path(folder / TRANSLATIONS_DIR / target_lang / COMMENTS_NAME)),
+                    f"the comment on unit {comment.unit} matches no pair of the translation (chapter renamed, "
+                    f"pairs removed?): {comment.text[:80]}",
+                )
+            )
     for acceptance in accepts:
         if acceptance not in used:
             problems.append(
@@ -343,6 +358,30 @@ def _review_chapter(
         open_problems += still
         final_rows.append(_replace(row, problems=tuple(still), accepted=tuple(accepted)))
     return ChapterReview(w.name, w.source_path, w.target_path, tuple(final_rows), tuple(chapter_problems)), open_problems
+
+
+def _with_comments(chapter: ChapterReview, problems: list[Problem], comments: list[Comment]):
+    """Each imported comment as a REVIEW-COMMENT of its pair, at the pair's translation."""
+    if not comments:
+        return chapter, problems
+    by_pair: dict[str, list[Comment]] = {}
+    for comment in comments:
+        by_pair.setdefault(pair_of(comment.unit), []).append(comment)
+    rows = []
+    problems = list(problems)
+    for row in chapter.rows:
+        found = by_pair.get(unit_id(chapter.name, row.number), [])
+        if not found or not row.targets:
+            rows.append(row)
+            continue
+        added = tuple(
+            Problem("REVIEW-COMMENT", Severity.SUGGESTION, _here(row.targets[0]),
+                    f"comment ({comment.origin}): {comment.text}" if comment.origin else f"comment: {comment.text}")
+            for comment in found
+        )
+        problems += added
+        rows.append(_replace(row, problems=row.problems + added))
+    return ChapterReview(chapter.name, chapter.source_path, chapter.target_path, tuple(rows), chapter.problems), problems
 
 
 def _replace(row: Row, **changes) -> Row:
