@@ -28,7 +28,8 @@ class TrimSize:
         return f"{self.width:.4f}pt {self.height:.4f}pt"
 
     def describe(self) -> str:
-        return f"{self.name} ({self.width / MILLIMETRE:.1f} × {self.height / MILLIMETRE:.1f} mm)"
+        size = f"{self.width / MILLIMETRE:.0f} × {self.height / MILLIMETRE:.0f} mm"
+        return size if self.name.endswith(("mm", "in", "cm", "pt")) else f"{self.name} ({size})"
 
 
 def _mm(width: float, height: float) -> tuple[float, float]:
@@ -106,9 +107,9 @@ def parse_trim(text: str) -> tuple[TrimSize | None, str]:
 def sheet_for(page: TrimSize) -> TrimSize:
     """The sheet a booklet of `page` pages is printed on: twice the page, landscape (A5 on A4)."""
     width, height = 2 * page.width, page.height
-    for name, (size_width, size_height) in NAMED_SIZES.values():
-        if abs(size_height - width) < 1 and abs(size_width - height) < 1:
-            return TrimSize(name, width, height)
+    for name, (size_width, size_height) in NAMED_SIZES.values():  # within 2.5 mm: two A5 pages are 296 mm, A4 297
+        if abs(size_height - width) < 2.5 * MILLIMETRE and abs(size_width - height) < 2.5 * MILLIMETRE:
+            return TrimSize(name, size_height, size_width)
     return TrimSize(f"{width / MILLIMETRE:.0f}x{height / MILLIMETRE:.0f}mm", width, height)
 
 
