@@ -20,6 +20,7 @@ from .paper import parse_length, parse_trim
 PDF_LAYOUTS = ("columns", "facing", "stacked")
 BINDINGS = ("rtl", "ltr")
 EPUB_LAYOUTS = ("interleaved", "columns")
+PAPER_HELP = "a paper size (A4, A5, B5, Letter, Legal, half-letter, or WIDTHxHEIGHT with a unit such as 6x9in)"
 PDF_VARIANTS = ("pdf/ua-1", "pdf/x-1a", "pdf/x-3", "pdf/x-4")
 FONT_ROLES = ("persian", "persian_bold", "latin", "latin_italic", "latin_bold", "latin_bold_italic")
 
@@ -85,12 +86,12 @@ SCHEMA: dict[str, dict[str, tuple[str, object]]] = {
     },
     "pdf": {
         "layout": ("one of " + ", ".join(PDF_LAYOUTS), lambda v: _one_of(v, PDF_LAYOUTS)),
-        "paper": ("a paper size", lambda v: _explained(parse_trim, v)),
+        "paper": (PAPER_HELP, lambda v: _explained(parse_trim, v)),
         "binding": ("\"rtl\" (Persian-bound) or \"ltr\" (English-bound)", lambda v: _one_of(v, BINDINGS)),
-        "bleed": ("a length", lambda v: _explained(lambda t: parse_length(t, what="bleed"), v)),
+        "bleed": ("a length with a unit, such as 3mm or 0.125in", lambda v: _explained(lambda t: parse_length(t, what="bleed"), v)),
         "marks": ("\"crop\" or \"none\"", lambda v: _one_of(v, ("crop", "none"))),
         "impose": ("\"booklet\" or \"none\"", lambda v: _one_of(v, ("booklet", "none"))),
-        "sheet": ("a paper size", lambda v: _explained(parse_trim, v)),
+        "sheet": (PAPER_HELP, lambda v: _explained(parse_trim, v)),
         "variant": ("one of " + ", ".join(PDF_VARIANTS), lambda v: _one_of(v, PDF_VARIANTS)),
         "output_profile": ("a path to an ICC profile (.icc or .icm) inside the book folder", _is_text),
         "output_condition": ("a string", _is_text),
