@@ -129,7 +129,8 @@ def test_a_6x9_book_with_bleed_and_crop_marks_has_the_right_boxes_on_every_page(
         px, py = round((x - media[0]) * scale), round((media[3] - y) * scale)
         return min(image.getpixel((i, j)) for i in range(px - size, px + size + 1) for j in range(py - size, py + size + 1))
 
-    for x, y in ((0, -9 - 3 * MILLIMETRE - 8), (432, 648 + 9 + 3 * MILLIMETRE + 8), (-9 - 3 * MILLIMETRE - 8, 0), (432 + 9 + 3 * MILLIMETRE + 8, 648)):
+    beyond = 9 + 3 * MILLIMETRE  # the marks start a bleed away from the trim and are 6 mm long
+    for x, y in ((0, -beyond), (432, 648 + beyond), (-beyond, 0), (432 + beyond, 648)):
         assert darkest(x, y) < 128, ("a crop mark", x, y)
     for x, y in ((0, -5), (432, 653), (-5, 0), (437, 648)):
         assert darkest(x, y, 2) > 230, ("nothing between the trim and the bleed", x, y)
@@ -144,7 +145,7 @@ def _render(path: Path, reader: PdfReader, number: int, dpi: int):
     with open(path, "wb") as stream:
         writer.write(stream)
     subprocess.run(["pdftoppm", "-gray", "-png", "-r", str(dpi), "-singlefile", str(path), str(path.with_suffix(""))], check=True)
-    return Image.open(path.with_suffix(".png"))
+    return Image.open(path.with_suffix(".png")).convert("L")
 
 
 def test_without_bleed_the_boxes_are_the_page(sample, tmp_path):

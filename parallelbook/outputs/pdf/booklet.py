@@ -19,6 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, RectangleObject
 
 from ...read.paper import TrimSize
+from .finishing import keep_identifier
 
 SADDLE_STITCH_SHEETS = 20  # a desktop stapler and a fold hold about this many sheets (80 pages)
 
@@ -95,6 +96,7 @@ def impose_booklet(data: bytes, binding: str, sheet: TrimSize) -> bytes:
     writer.add_metadata({key: value for key, value in (reader.metadata or {}).items() if isinstance(value, str)})
     if "/Lang" in reader.trailer["/Root"]:
         writer._root_object[NameObject("/Lang")] = reader.trailer["/Root"]["/Lang"]
+    keep_identifier(writer, reader)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -20,12 +20,13 @@ BleedBox at 10 pt from the trim, and puts the bleed on all four sides.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject, RectangleObject, TextStringObject
+from pypdf.generic import ArrayObject, ByteStringObject, DecodedStreamObject, FloatObject, NameObject, RectangleObject, TextStringObject
 
 from ...read.paper import MILLIMETRE, TrimSize
 
@@ -115,6 +116,17 @@ def set_boxes(writer: PdfWriter, finish: PrintFinish, binding: str) -> None:
             )
 
 
+def keep_identifier(writer: PdfWriter, reader: PdfReader) -> None:
+    """The file identifier of the laid-out book, not a new one: the same inputs give the same bytes."""
+    identifier = reader.trailer.get("/ID")
+    if identifier is not None:
+        # The second part is WeasyPrint's hash of its own output, which for PDF/X includes the
+        # random XMP DocumentID replaced since: derived from the first part instead.
+        first = identifier[0]
+        second = hashlib.md5(bytes(first.original_bytes if hasattr(first, "original_bytes") else first) + b"/finished")
+        writer._ID = ArrayObject([first, ByteStringObject(second.hexdigest().encode("ascii"))])
+
+
 def _stream(writer: PdfWriter, data: bytes):
     stream = DecodedStreamObject()
     stream.set_data(data)
@@ -165,6 +177,7 @@ def print_ready(data: bytes, finish: PrintFinish, binding: str, *, pdfx: bool, i
     set_boxes(writer, finish, binding)
     if pdfx:
         pdfx_fixups(writer, identifier, condition)
+    keep_identifier(writer, reader)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
