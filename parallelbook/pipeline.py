@@ -328,7 +328,8 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
         statistics.stages.append((f"PDF {edition.source_lang}-{edition.target_lang}", time.monotonic() - started))
         if "pdf" in options.outputs:
             problems += pdf.problems
-            data = finished_pdf(pdf.data, job, edition.metadata.identifier)
+            data, found = finished_pdf(pdf.data, job, edition.metadata.identifier)
+            problems += found
             rendered.append((out_dir / f"{stem}.pdf", data, f"PDF, {settings.layout} layout, {settings.paper.name}, {pdf.pages} pages"))
             if job.booklet:
                 booklet, found, description = booklet_pdf(data, pdf.pages, job)

@@ -26,7 +26,17 @@ import re
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, DecodedStreamObject, FloatObject, NameObject, RectangleObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    RectangleObject,
+    TextStringObject,
+)
 
 from ...read.paper import MILLIMETRE, TrimSize
 
@@ -166,18 +176,80 @@ def pdfx_fixups(writer: PdfWriter, identifier: str, condition: str) -> None:
             del page["/Annots"]
 
 
-def print_ready(data: bytes, finish: PrintFinish, binding: str, *, pdfx: bool, identifier: str, condition: str = "") -> bytes:
-    """The book's PDF as a printer receives it.  Unchanged when nothing is asked: WeasyPrint's
-    and the assembly's TrimBox and BleedBox are already the page."""
+def calibrate_rgb(writer: PdfWriter) -> int:
+    """Make the device RGB of images calibrated sRGB, as PDF/X-3 and X-4 require; how many images are RGB.
+
+    WeasyPrint writes an image as /DeviceRGB.  A /DefaultRGB colour space in the resources that
+    paint it turns that into an ICC-based colour (ISO 32000-1, 8.6.5.6) that the printer's RIP
+    converts to its inks; PDF/X-1a allows no RGB at all, so the caller warns instead.
+    """
+    from PIL import ImageCms
+
+    profile = DecodedStreamObject()
+    profile.set_data(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    profile[NameObject("/N")] = NumberObject(3)
+    default_rgb = ArrayObject([NameObject("/ICCBased"), writer._add_object(profile)])
+    found = 0
+    seen: set[int] = set()
+
+    def visit(resources) -> None:
+        nonlocal found
+        if resources is None:
+            return
+        resources = resources.get_object()
+        if id(resources) in seen:
+            return
+        seen.add(id(resources))
+        rgb = False
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Image" and xobject.get("/ColorSpace") == "/DeviceRGB":
+                rgb = True
+                found += 1  # per resource dictionary: the caller only asks whether there are any
+            elif xobject.get("/Subtype") == "/Form":
+                visit(xobject.get("/Resources"))
+        if rgb:
+            spaces = resources.get("/ColorSpace")
+            spaces = spaces.get_object() if spaces is not None else None
+            if spaces is None:
+                spaces = DictionaryObject()
+                resources[NameObject("/ColorSpace")] = spaces
+            spaces[NameObject("/DefaultRGB")] = default_rgb
+
+    for page in writer.pages:
+        visit(page.get("/Resources"))
+    return found
+
+
+def print_ready(
+    data: bytes, finish: PrintFinish, binding: str, *, variant: str | None, identifier: str, condition: str = ""
+) -> tuple[bytes, int]:
+    """The book's PDF as a printer receives it, and how many of its images are RGB.
+
+    Unchanged when nothing is asked: WeasyPrint's and the assembly's TrimBox and BleedBox
+    are already the page."""
+    pdfx = bool(variant and variant.startswith("pdf/x"))
     if not (finish.bleed or finish.marks or pdfx):
-        return data
+        return data, 0
     reader = PdfReader(io.BytesIO(data))
     writer = PdfWriter(clone_from=reader)
     writer.pdf_header = reader.pdf_header  # PDF/X-4 is a PDF 1.6 file: keep the version WeasyPrint wrote
     set_boxes(writer, finish, binding)
+    rgb_images = 0
     if pdfx:
         pdfx_fixups(writer, identifier, condition)
+        rgb_images = calibrate_rgb(writer) if variant != "pdf/x-1a" else _rgb_images(writer)
     keep_identifier(writer, reader)
     buffer = io.BytesIO()
     writer.write(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), rgb_images
+
+
+def _rgb_images(writer: PdfWriter) -> int:
+    """How many distinct RGB images the pages paint (pages may share one resource dictionary)."""
+    found = set()
+    for page in writer.pages:
+        for xobject in ((page.get("/Resources") or DictionaryObject()).get_object().get("/XObject") or {}).values():
+            if xobject.get_object().get("/ColorSpace") == "/DeviceRGB":
+                found.add(getattr(xobject, "idnum", id(xobject.get_object())))
+    return len(found)

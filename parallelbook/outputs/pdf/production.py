@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...problems import Location, Problem, error
+from ...problems import Location, Problem, error, warning
 from ...read.paper import MILLIMETRE, TrimSize, sheet_for
 from ...render.fonts import FontSet
 from .booklet import SADDLE_STITCH_SHEETS, booklet_order, impose_booklet
@@ -90,12 +90,24 @@ def _colour_space(profile) -> bytes:
         return stream.read(20)[16:20]
 
 
-def finished_pdf(data: bytes, job: PrintJob, identifier: str) -> bytes:
+def finished_pdf(data: bytes, job: PrintJob, identifier: str) -> tuple[bytes, list[Problem]]:
+    """The PDF as the printer receives it, and what a preflight would still object to."""
     settings = job.settings
-    return print_ready(
-        data, settings.print_finish, settings.binding, pdfx=settings.variant in PDF_X, identifier=identifier,
+    finished, rgb_images = print_ready(
+        data, settings.print_finish, settings.binding, variant=settings.variant, identifier=identifier,
         condition=job.output_condition,
     )
+    problems = []
+    if settings.variant == "pdf/x-1a" and rgb_images:
+        problems.append(
+            warning(
+                "PDF-X-RGB",
+                job.located("variant"),
+                f"{rgb_images} image(s) are RGB, which pdf/x-1a does not allow: convert them to CMYK or greyscale "
+                "for your printer, or use pdf/x-4, which takes them as calibrated sRGB",
+            )
+        )
+    return finished, problems
 
 
 def booklet_pdf(data: bytes, pages: int, job: PrintJob) -> tuple[bytes | None, list[Problem], str]:
