@@ -311,3 +311,28 @@ def test_a_booklet_too_thick_to_fold_is_refused():
 
     data, problems, _ = booklet_pdf(b"", 120, PrintJob(PdfSettings(paper="A5"), booklet=True))
     assert data is None and problems[0].code == "PDF-BOOKLET" and "30 sheets" in problems[0].message
+
+
+def test_pdf_x_images_are_calibrated_rgb_for_x4_and_a_warning_for_x1a(tmp_path):
+    from PIL import Image
+
+    book = repeated_book(tmp_path / "book", chapters=1, repeats=1, book_toml='[pdf]\noutput_profile = "cmyk.icc"\n')
+    (book / "cmyk.icc").write_bytes(generic_cmyk_profile())
+    (book / "source" / "images").mkdir()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(book / "source" / "images" / "red.png")
+    for chapter in (book / "source" / "001-chapter.md", book / "translations" / "en" / "001-chapter.md"):
+        chapter.write_text(chapter.read_text("utf-8") + "\n![red](images/red.png)\n", "utf-8")
+    result = run_build("pdf", "--book", str(book), "--out", str(tmp_path / "x4"), "--pdf-variant", "pdf/x-4", cwd=book)
+    assert result.returncode == 0 and "PDF-X-RGB" not in result.stderr, result.stderr
+    reader = PdfReader(next((tmp_path / "x4").glob("*.pdf")))
+    painted = 0
+    for page in reader.pages:
+        resources = page["/Resources"].get_object()
+        images = [x.get_object() for x in (resources.get("/XObject") or {}).values() if x.get_object()["/Subtype"] == "/Image"]
+        if any(image["/ColorSpace"] == "/DeviceRGB" for image in images):
+            painted += 1
+            default = resources["/ColorSpace"].get_object()["/DefaultRGB"]
+            assert default[0] == "/ICCBased" and default[1].get_object()["/N"] == 3
+    assert painted, "the image is in the PDF"
+    result = run_build("pdf", "--book", str(book), "--out", str(tmp_path / "x1a"), "--pdf-variant", "pdf/x-1a", cwd=book)
+    assert result.returncode == 0 and re.search(r"--pdf-variant: warning: 1 image\(s\) are RGB.*\[PDF-X-RGB\]", result.stderr), result.stderr

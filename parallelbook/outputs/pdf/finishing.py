@@ -183,12 +183,21 @@ def calibrate_rgb(writer: PdfWriter) -> int:
     paint it turns that into an ICC-based colour (ISO 32000-1, 8.6.5.6) that the printer's RIP
     converts to its inks; PDF/X-1a allows no RGB at all, so the caller warns instead.
     """
-    from PIL import ImageCms
+    default_rgb = None
 
-    profile = DecodedStreamObject()
-    profile.set_data(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
-    profile[NameObject("/N")] = NumberObject(3)
-    default_rgb = ArrayObject([NameObject("/ICCBased"), writer._add_object(profile)])
+    def srgb():
+        nonlocal default_rgb
+        if default_rgb is None:
+            # WeasyPrint's own copy of the ICC's sRGB profile: fixed bytes (a profile made by
+            # LittleCMS would carry the time it was made, and the file would differ every build)
+            from importlib.resources import files
+
+            profile = DecodedStreamObject()
+            profile.set_data((files("weasyprint.pdf") / "sRGB2014.icc").read_bytes())
+            profile[NameObject("/N")] = NumberObject(3)
+            default_rgb = ArrayObject([NameObject("/ICCBased"), writer._add_object(profile)])
+        return default_rgb
+
     found = 0
     seen: set[int] = set()
 
@@ -214,7 +223,7 @@ def calibrate_rgb(writer: PdfWriter) -> int:
             if spaces is None:
                 spaces = DictionaryObject()
                 resources[NameObject("/ColorSpace")] = spaces
-            spaces[NameObject("/DefaultRGB")] = default_rgb
+            spaces[NameObject("/DefaultRGB")] = srgb()
 
     for page in writer.pages:
         visit(page.get("/Resources"))
