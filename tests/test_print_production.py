@@ -320,8 +320,8 @@ def test_pdf_x_images_are_calibrated_rgb_for_x4_and_a_warning_for_x1a(tmp_path):
     (book / "cmyk.icc").write_bytes(generic_cmyk_profile())
     (book / "source" / "images").mkdir()
     Image.new("RGB", (40, 30), (200, 30, 30)).save(book / "source" / "images" / "red.png")
-    for chapter in (book / "source" / "001-chapter.md", book / "translations" / "en" / "001-chapter.md"):
-        chapter.write_text(chapter.read_text("utf-8") + "\n![red](images/red.png)\n", "utf-8")
+    for chapter, image in ((book / "source" / "001-chapter.md", "images/red.png"), (book / "translations" / "en" / "001-chapter.md", "../../source/images/red.png")):
+        chapter.write_text(chapter.read_text("utf-8") + f"\n![red]({image})\n", "utf-8")
     result = run_build("pdf", "--book", str(book), "--out", str(tmp_path / "x4"), "--pdf-variant", "pdf/x-4", cwd=book)
     assert result.returncode == 0 and "PDF-X-RGB" not in result.stderr, result.stderr
     reader = PdfReader(next((tmp_path / "x4").glob("*.pdf")))
