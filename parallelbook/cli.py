@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
             )
             # print production
             sub.add_argument("--bleed", default=None, metavar="LENGTH", help="bleed on the top, bottom and outside edges (3mm, 0.125in)")
+            sub.add_argument("--bleed-edges", choices=("outer", "all"), default=None, help="outer (default): top, bottom and outside; all: the spine too")
             sub.add_argument("--marks", choices=("crop", "none"), default=None, help="crop marks for a print shop (default: none)")
             sub.add_argument("--impose", choices=("booklet", "none"), default=None, help="booklet: also NAME.booklet.pdf, two pages a side, to fold and staple")
             sub.add_argument("--sheet", default=None, metavar="SIZE", help="the booklet's sheet (default: twice the page, A5 on A4)")

@@ -43,6 +43,7 @@ class Options:
     binding: str | None = None
     pdf_variant: str | None = None
     bleed: str | None = None  # print production: as written; checked when the options are read
+    bleed_edges: str | None = None
     marks: str | None = None
     impose: str | None = None
     sheet: str | None = None
@@ -393,13 +394,14 @@ def print_job(options: Options, config, book_folder: Path, *, binding: str):
     given = {
         "paper": (options.paper, config.paper),
         "bleed": (options.bleed, config.bleed),
+        "bleed_edges": (options.bleed_edges, config.bleed_edges),
         "marks": (options.marks, config.marks),
         "impose": (options.impose, config.impose),
         "sheet": (options.sheet, config.sheet),
         "variant": (options.pdf_variant, config.pdf_variant),
     }
     where = {
-        key: Location(f"--{'pdf-variant' if key == 'variant' else key}") if cli is not None else Location(toml, config.pdf_lines.get(key, 0))
+        key: Location(f"--{'pdf-variant' if key == 'variant' else key.replace('_', '-')}") if cli is not None else Location(toml, config.pdf_lines.get(key, 0))
         for key, (cli, _toml) in given.items()
     }
     where["output_profile"] = Location(toml, config.pdf_lines.get("output_profile", 0))
@@ -411,6 +413,7 @@ def print_job(options: Options, config, book_folder: Path, *, binding: str):
         variant=value["variant"] or None,
         bleed=parse_length(value["bleed"])[0] if value["bleed"] else 0.0,
         marks=value["marks"] == "crop",
+        bleed_spine=value["bleed_edges"] == "all",
         output_profile=config.output_profile,
     )
     sheet = parse_trim(value["sheet"])[0] if value["sheet"] else None
@@ -442,6 +445,7 @@ def options_from(args) -> Options:
         binding=args.binding,
         pdf_variant=args.pdf_variant,
         bleed=args.bleed,
+        bleed_edges=args.bleed_edges,
         marks=args.marks,
         impose=args.impose,
         sheet=args.sheet,

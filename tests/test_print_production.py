@@ -336,3 +336,16 @@ def test_pdf_x_images_are_calibrated_rgb_for_x4_and_a_warning_for_x1a(tmp_path):
     assert painted, "the image is in the PDF"
     result = run_build("pdf", "--book", str(book), "--out", str(tmp_path / "x1a"), "--pdf-variant", "pdf/x-1a", cwd=book)
     assert result.returncode == 0 and re.search(r"--pdf-variant: warning: 1 image\(s\) are RGB.*\[PDF-X-RGB\]", result.stderr), result.stderr
+
+
+@pytest.mark.parametrize("spine", [False, True])
+def test_bleed_at_the_spine_only_when_asked(spine):
+    from parallelbook.outputs.pdf.finishing import PrintFinish, boxes
+
+    finish = PrintFinish(parse_trim("6x9in")[0], 9.0, False, bleed_spine=spine)
+    media_left, bleed_left, trim_left = boxes(finish, "left")
+    media_right, bleed_right, trim_right = boxes(finish, "right")
+    assert trim_left == trim_right == [0.0, 0.0, 432.0, 648.0]
+    assert bleed_left == [-9.0, -9.0, 432.0 + (9.0 if spine else 0.0), 657.0]
+    assert bleed_right == [-(9.0 if spine else 0.0), -9.0, 441.0, 657.0]
+    assert media_left == bleed_left and media_right == bleed_right, "without marks the MediaBox is the BleedBox"

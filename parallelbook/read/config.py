@@ -43,6 +43,7 @@ class BookConfig:
     fonts: dict[str, Path] = field(default_factory=dict, hash=False)
     # print production ([pdf]): lengths and sizes as written, checked by read/paper.py
     bleed: str = ""
+    bleed_edges: str = "outer"
     marks: str = "none"
     impose: str = "none"
     sheet: str = ""
@@ -89,6 +90,7 @@ SCHEMA: dict[str, dict[str, tuple[str, object]]] = {
         "paper": (PAPER_HELP, lambda v: _explained(parse_trim, v)),
         "binding": ("\"rtl\" (Persian-bound) or \"ltr\" (English-bound)", lambda v: _one_of(v, BINDINGS)),
         "bleed": ("a length with a unit, such as 3mm or 0.125in", lambda v: _explained(lambda t: parse_length(t, what="bleed"), v)),
+        "bleed_edges": ("\"outer\" (top, bottom, outside: the default) or \"all\"", lambda v: _one_of(v, ("outer", "all"))),
         "marks": ("\"crop\" or \"none\"", lambda v: _one_of(v, ("crop", "none"))),
         "impose": ("\"booklet\" or \"none\"", lambda v: _one_of(v, ("booklet", "none"))),
         "sheet": (PAPER_HELP, lambda v: _explained(parse_trim, v)),
@@ -258,6 +260,7 @@ def parse_config(text: str, path: Path, book_dir: Path) -> tuple[BookConfig, lis
         zwnj_fixes=bool(values.get("orthography", {}).get("zwnj_fixes", True)),
         fonts=fonts,
         bleed=str(pdf.get("bleed", "")),
+        bleed_edges=str(pdf.get("bleed_edges", "outer")),
         marks=str(pdf.get("marks", "none")),
         impose=str(pdf.get("impose", "none")),
         sheet=str(pdf.get("sheet", "")),

@@ -50,6 +50,7 @@ class PrintFinish:
     trim: TrimSize
     bleed: float = 0.0  # points
     marks: bool = False
+    bleed_spine: bool = False  # also at the inside edge, for printers who ask for bleed on all four sides
 
     @property
     def mark_offset(self) -> float:
@@ -75,8 +76,9 @@ def boxes(finish: PrintFinish, side: str) -> tuple[list[float], list[float], lis
     """(MediaBox, BleedBox, TrimBox) of a page on `side` of its spread, in the page's coordinates."""
     width, height, bleed = finish.trim.width, finish.trim.height, finish.bleed
     trim = [0.0, 0.0, width, height]
-    left_bleed = bleed if side == "left" else 0.0  # the outside edge of a left-hand page is its left edge
-    right_bleed = bleed if side == "right" else 0.0
+    # the outside edge of a left-hand page is its left edge; the spine gets bleed only when asked
+    left_bleed = bleed if side == "left" or finish.bleed_spine else 0.0
+    right_bleed = bleed if side == "right" or finish.bleed_spine else 0.0
     bleed_box = [-left_bleed, -bleed, width + right_bleed, height + bleed]
     if finish.marks:
         slug = finish.slug

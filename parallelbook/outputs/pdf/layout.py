@@ -40,6 +40,7 @@ class PdfSettings:
     variant: str | None = None  # "pdf/ua-1" for a tagged, accessible PDF; "pdf/x-4" etc. for a printer
     bleed: float = 0.0  # points, on the top, bottom and outside edges
     marks: bool = False  # crop marks
+    bleed_spine: bool = False  # bleed at the inside edge too ("all" edges)
     pages: int = 0  # the book's page count as far as known: the gutter grows with it
     output_profile: Path | None = None  # PDF/X: the printing condition's ICC profile
 
@@ -52,7 +53,7 @@ class PdfSettings:
 
     @property
     def print_finish(self) -> PrintFinish:
-        return PrintFinish(self.paper, self.bleed, self.marks)
+        return PrintFinish(self.paper, self.bleed, self.marks, self.bleed_spine)
 
 
 def geometry_of(settings: PdfSettings, fonts: FontSet) -> Geometry:
