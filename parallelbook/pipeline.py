@@ -320,6 +320,8 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
         found = print_problems(job, fonts)
         if has_errors(found):
             raise BookError(found)
+        if "pdf" in options.outputs:
+            problems += found
         settings = job.settings
         started = time.monotonic()
         if settings.variant is None:

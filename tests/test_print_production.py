@@ -349,3 +349,15 @@ def test_bleed_at_the_spine_only_when_asked(spine):
     assert bleed_left == [-9.0, -9.0, 432.0 + (9.0 if spine else 0.0), 657.0]
     assert bleed_right == [-(9.0 if spine else 0.0), -9.0, 441.0, 657.0]
     assert media_left == bleed_left and media_right == bleed_right, "without marks the MediaBox is the BleedBox"
+
+
+def test_columns_too_narrow_for_a_readable_line_is_a_warning():
+    from parallelbook.outputs.pdf.layout import PdfSettings
+    from parallelbook.outputs.pdf.production import PrintJob, print_problems
+    from parallelbook.render.fonts import font_set
+
+    fonts = font_set({})
+    narrow = print_problems(PrintJob(PdfSettings(layout="columns", paper="5x8in")), fonts)
+    assert [p.code for p in narrow] == ["PDF-MEASURE"] and narrow[0].severity.value == "warning"
+    for layout, paper in (("columns", "A5"), ("columns", "6x9in"), ("facing", "5x8in"), ("stacked", "A4")):
+        assert print_problems(PrintJob(PdfSettings(layout=layout, paper=paper)), fonts) == [], (layout, paper)

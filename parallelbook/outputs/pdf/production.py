@@ -15,6 +15,7 @@ from ...read.paper import MILLIMETRE, TrimSize, sheet_for
 from ...render.fonts import FontSet
 from .booklet import SADDLE_STITCH_SHEETS, booklet_order, impose_booklet
 from .finishing import print_ready
+from .geometry import MEASURE_RANGE
 from .layout import PDF_X, PdfSettings, geometry_of
 
 
@@ -49,6 +50,17 @@ def print_problems(job: PrintJob, fonts: FontSet) -> list[Problem]:
                 job.located("bleed"),
                 f"a bleed of {settings.bleed / MILLIMETRE:.1f} mm is larger than the smallest margin of a "
                 f"{settings.paper.describe()} page ({smallest:.1f} mm); printers ask for 3 mm or 0.125 in",
+            )
+        )
+    low, _high = MEASURE_RANGE
+    if geometry.measure < low:
+        problems.append(
+            warning(
+                "PDF-MEASURE",
+                job.located("paper"),
+                f"a {settings.layout} page of {settings.paper.describe()} holds only about {geometry.measure:.0f} "
+                f"characters a line even in {geometry.latin_size:g} pt type (a readable line has {low} to 75): "
+                "choose the facing or stacked layout, or a larger page",
             )
         )
     if job.booklet and settings.marks:
