@@ -22,7 +22,7 @@ from pathlib import Path
 from . import __version__
 from .cache import Cache, digest
 from .files import clean_stale_parts, write_bytes_atomically
-from .problems import BookError, Location, Outcome, Problem, Severity, error, has_errors
+from .problems import BookError, Location, Outcome, Problem, Severity, error
 from .read.book import Book, build_time_from, load_book
 from .read.paper import parse_length, parse_trim
 from .render.fonts import coverage_problems, font_set
@@ -300,6 +300,7 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
     from .outputs.pdf.jobs import render_pdf_in_pieces
     from .outputs.pdf.layout import render_pdf
     from .outputs.pdf.production import booklet_pdf, finished_pdf, print_problems
+    from .problems import has_errors
 
     started = time.monotonic()
     parse = CachedPandoc(cache, statistics)
@@ -387,41 +388,6 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
     return BuildResult(tuple(written), tuple(problems), statistics)
 
 
-def print_job(options: Options, config, book_folder: Path, *, binding: str):
-    """The PDF's settings from the command line over book.toml, each remembering where it was asked for."""
-    from .outputs.pdf.layout import PdfSettings
-    from .outputs.pdf.production import PrintJob
-
-    toml = str(book_folder / "book.toml")
-    given = {
-        "paper": (options.paper, config.paper),
-        "bleed": (options.bleed, config.bleed),
-        "bleed_edges": (options.bleed_edges, config.bleed_edges),
-        "marks": (options.marks, config.marks),
-        "impose": (options.impose, config.impose),
-        "sheet": (options.sheet, config.sheet),
-        "variant": (options.pdf_variant, config.pdf_variant),
-    }
-    where = {
-        key: Location(f"--{'pdf-variant' if key == 'variant' else key.replace('_', '-')}") if cli is not None else Location(toml, config.pdf_lines.get(key, 0))
-        for key, (cli, _toml) in given.items()
-    }
-    where["output_profile"] = Location(toml, config.pdf_lines.get("output_profile", 0))
-    value = {key: cli if cli is not None else from_toml for key, (cli, from_toml) in given.items()}
-    settings = PdfSettings(
-        layout=options.pdf_layout or config.pdf_layout,
-        paper=parse_trim(value["paper"] or "A4")[0],
-        binding=binding,
-        variant=value["variant"] or None,
-        bleed=parse_length(value["bleed"])[0] if value["bleed"] else 0.0,
-        marks=value["marks"] == "crop",
-        bleed_spine=value["bleed_edges"] == "all",
-        output_profile=config.output_profile,
-    )
-    sheet = parse_trim(value["sheet"])[0] if value["sheet"] else None
-    return PrintJob(settings, booklet=value["impose"] == "booklet", sheet=sheet, output_condition=config.output_condition, where=where)
-
-
 def options_from(args) -> Options:
     outputs = OUTPUTS if args.command in ("all", "watch") else (args.command,)
     if args.layout is not None:
@@ -492,3 +458,38 @@ def command_build(args) -> Outcome:
     lines = [f"wrote {written.path} ({written.description})" for written in result.written]
     lines.append(f"built in {seconds:.1f} s; {result.statistics.summary()}")
     return Outcome(problems=result.problems, lines=tuple(lines))
+
+
+def print_job(options: Options, config, book_folder: Path, *, binding: str):
+    """The PDF's settings from the command line over book.toml, each remembering where it was asked for."""
+    from .outputs.pdf.layout import PdfSettings
+    from .outputs.pdf.production import PrintJob
+
+    toml = str(book_folder / "book.toml")
+    given = {
+        "paper": (options.paper, config.paper),
+        "bleed": (options.bleed, config.bleed),
+        "bleed_edges": (options.bleed_edges, config.bleed_edges),
+        "marks": (options.marks, config.marks),
+        "impose": (options.impose, config.impose),
+        "sheet": (options.sheet, config.sheet),
+        "variant": (options.pdf_variant, config.pdf_variant),
+    }
+    where = {
+        key: Location(f"--{'pdf-variant' if key == 'variant' else key.replace('_', '-')}") if cli is not None else Location(toml, config.pdf_lines.get(key, 0))
+        for key, (cli, _toml) in given.items()
+    }
+    where["output_profile"] = Location(toml, config.pdf_lines.get("output_profile", 0))
+    value = {key: cli if cli is not None else from_toml for key, (cli, from_toml) in given.items()}
+    settings = PdfSettings(
+        layout=options.pdf_layout or config.pdf_layout,
+        paper=parse_trim(value["paper"] or "A4")[0],
+        binding=binding,
+        variant=value["variant"] or None,
+        bleed=parse_length(value["bleed"])[0] if value["bleed"] else 0.0,
+        marks=value["marks"] == "crop",
+        bleed_spine=value["bleed_edges"] == "all",
+        output_profile=config.output_profile,
+    )
+    sheet = parse_trim(value["sheet"])[0] if value["sheet"] else None
+    return PrintJob(settings, booklet=value["impose"] == "booklet", sheet=sheet, output_condition=config.output_condition, where=where)
