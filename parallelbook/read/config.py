@@ -15,7 +15,6 @@ from pathlib import Path
 
 from ..files import CONTROL_CHARACTERS, LANGUAGE_TAG
 from ..problems import Location, Problem, error, warning
-from .paper import parse_length, parse_trim
 
 PDF_LAYOUTS = ("columns", "facing", "stacked")
 BINDINGS = ("rtl", "ltr")
@@ -58,6 +57,18 @@ def _one_of(value, choices) -> bool:
     return isinstance(value, str) and value in choices
 
 
+def _trim(text: str):
+    from .paper import parse_trim
+
+    return parse_trim(text)
+
+
+def _bleed(text: str):
+    from .paper import parse_length
+
+    return parse_length(text, what="bleed")
+
+
 def _explained(parse, value) -> bool | str:
     """True when `parse` accepts the value, else its reason (a parse returns (value or None, why))."""
     if not isinstance(value, str):
@@ -87,13 +98,13 @@ SCHEMA: dict[str, dict[str, tuple[str, object]]] = {
     },
     "pdf": {
         "layout": ("one of " + ", ".join(PDF_LAYOUTS), lambda v: _one_of(v, PDF_LAYOUTS)),
-        "paper": (PAPER_HELP, lambda v: _explained(parse_trim, v)),
+        "paper": (PAPER_HELP, lambda v: _explained(_trim, v)),
         "binding": ("\"rtl\" (Persian-bound) or \"ltr\" (English-bound)", lambda v: _one_of(v, BINDINGS)),
-        "bleed": ("a length with a unit, such as 3mm or 0.125in", lambda v: _explained(lambda t: parse_length(t, what="bleed"), v)),
+        "bleed": ("a length with a unit, such as 3mm or 0.125in", lambda v: _explained(_bleed, v)),
         "bleed_edges": ("\"outer\" (top, bottom, outside: the default) or \"all\"", lambda v: _one_of(v, ("outer", "all"))),
         "marks": ("\"crop\" or \"none\"", lambda v: _one_of(v, ("crop", "none"))),
         "impose": ("\"booklet\" or \"none\"", lambda v: _one_of(v, ("booklet", "none"))),
-        "sheet": (PAPER_HELP, lambda v: _explained(parse_trim, v)),
+        "sheet": (PAPER_HELP, lambda v: _explained(_trim, v)),
         "variant": ("one of " + ", ".join(PDF_VARIANTS), lambda v: _one_of(v, PDF_VARIANTS)),
         "output_profile": ("a path to an ICC profile (.icc or .icm) inside the book folder", _is_text),
         "output_condition": ("a string", _is_text),
@@ -252,7 +263,7 @@ def parse_config(text: str, path: Path, book_dir: Path) -> tuple[BookConfig, lis
         identifier=str(book.get("identifier", "")),
         source_language=source_lang,
         pdf_layout=str(values.get("pdf", {}).get("layout", "columns")),
-        paper=parse_trim(str(pdf["paper"]))[0].name if "paper" in pdf else "A4",
+        paper=_trim(str(pdf["paper"]))[0].name if "paper" in pdf else "A4",
         binding=str(values.get("pdf", {}).get("binding", "")),
         epub_layout=str(values.get("epub", {}).get("layout", "interleaved")),
         epub_first=str(values.get("epub", {}).get("first", "source")),
