@@ -28,7 +28,7 @@ SMALLEST_TYPE = 8.0  # points: below this a page is not read for long
 FILL = 0.93  # a justified line gives this share of its width to its characters (the rest is stretched space)
 MEASURE_RANGE = (45, 75)
 
-# Inside margin by page count (Amazon KDP's paperback table; IngramSpark's is close to it): (up to pages, inches)
+# Inside margin by page count (Amazon KDP's paperback table): (up to pages, inches)
 GUTTER_TABLE = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (None, 0.875))
 OUTSIDE_MINIMUM = 0.25 * INCH  # KDP, without bleed
 OUTSIDE_MINIMUM_BLEED = 0.375 * INCH  # KDP, with bleed
