@@ -64,12 +64,24 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--out", type=Path, default=None, help="output folder (default: BOOK/build)")
         if name in ("all", "pdf", "epub", "watch"):
             sub.add_argument("--layout", default=None, help="pdf: columns, facing or stacked; epub: interleaved or columns")
-            sub.add_argument("--paper", choices=("A4", "A5", "Letter"), default=None, help="PDF paper size")
+            sub.add_argument(
+                "--paper", default=None, metavar="SIZE",
+                help="PDF trim size: A4, A5, B5, Letter, Legal, half-letter or WIDTHxHEIGHT with a unit (6x9in, 148x210mm)",
+            )
             sub.add_argument(
                 "--binding", choices=("rtl", "ltr"), default=None,
                 help="which way the printed book opens (default: the source's direction; rtl puts Persian on right-hand pages)",
             )
-            sub.add_argument("--pdf-variant", choices=("pdf/ua-1",), default=None, help="a tagged, accessible PDF")
+            sub.add_argument(
+                "--pdf-variant", choices=("pdf/ua-1", "pdf/x-1a", "pdf/x-3", "pdf/x-4"), default=None,
+                help="pdf/ua-1: a tagged, accessible PDF; pdf/x-*: for a printer (needs [pdf] output_profile)",
+            )
+            # print production
+            sub.add_argument("--bleed", default=None, metavar="LENGTH", help="bleed on the top, bottom and outside edges (3mm, 0.125in)")
+            sub.add_argument("--bleed-edges", choices=("outer", "all"), default=None, help="outer (default): top, bottom and outside; all: the spine too")
+            sub.add_argument("--marks", choices=("crop", "none"), default=None, help="crop marks for a print shop (default: none)")
+            sub.add_argument("--impose", choices=("booklet", "none"), default=None, help="booklet: also NAME.booklet.pdf, two pages a side, to fold and staple")
+            sub.add_argument("--sheet", default=None, metavar="SIZE", help="the booklet's sheet (default: twice the page, A5 on A4)")
             sub.add_argument("--jobs", type=int, default=None, help="worker processes laying out chapters (default: the number of cores)")
             sub.add_argument("--no-cache", action="store_true", help="lay out everything again, ignoring the cache")
             sub.add_argument(

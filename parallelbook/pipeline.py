@@ -27,6 +27,7 @@ from .cache import Cache, digest
 from .files import clean_stale_parts, shown_path, write_bytes_atomically
 from .problems import BookError, Location, Outcome, Problem, Severity, error, warning
 from .read.book import Book, build_time_from, load_book
+from .read.paper import parse_length, parse_trim
 from .render.fonts import coverage_problems, font_set
 from .render.templating import TOOL_TEMPLATES, environment
 from .text.blocks import code_text, plain_text
@@ -44,6 +45,11 @@ class Options:
     paper: str | None = None
     binding: str | None = None
     pdf_variant: str | None = None
+    bleed: str | None = None  # print production: as written; checked when the options are read
+    bleed_edges: str | None = None
+    marks: str | None = None
+    impose: str | None = None
+    sheet: str | None = None
     epub_layout: str | None = None
     jobs: int = 1  # worker processes laying out chapters
     cache: bool = True  # reuse and keep work in the cache
@@ -378,7 +384,9 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
     """The build proper, once it is known that something changed: read, render, then write."""
     from .outputs.epub import render_epub
     from .outputs.pdf.jobs import render_pdf_in_pieces
-    from .outputs.pdf.layout import PdfSettings, render_pdf
+    from .outputs.pdf.layout import render_pdf
+    from .outputs.pdf.production import booklet_pdf, finished_pdf, print_problems
+    from .problems import has_errors
 
     started = time.monotonic()
     parse = CachedPandoc(cache, statistics)
@@ -395,12 +403,13 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
     for edition in book.edition(options.language):
         stem = f"{edition.slug}.{edition.source_lang}-{edition.target_lang}"
         # The EPUB's page-list points at the printed pages, so the PDF is laid out for it too.
-        settings = PdfSettings(
-            layout=options.pdf_layout or config.pdf_layout,
-            paper=options.paper or config.paper,
-            binding=options.binding or config.binding or edition.directions[0],
-            variant=options.pdf_variant,
-        )
+        job = print_job(options, config, book.folder, binding=options.binding or config.binding or edition.directions[0])
+        found = print_problems(job, fonts)
+        if has_errors(found):
+            raise BookError(found)
+        if "pdf" in options.outputs:
+            problems += found
+        settings = job.settings
         started = time.monotonic()
         if settings.variant is None:
             pdf = render_pdf_in_pieces(edition, fonts, env, settings, runner)
@@ -409,7 +418,14 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
         statistics.stages.append((f"PDF {edition.source_lang}-{edition.target_lang}", time.monotonic() - started))
         if "pdf" in options.outputs:
             problems += pdf.problems
-            rendered.append((out_dir / f"{stem}.pdf", pdf.data, f"PDF, {settings.layout} layout, {pdf.pages} pages"))
+            data, found = finished_pdf(pdf.data, job, edition.metadata.identifier)
+            problems += found
+            rendered.append((out_dir / f"{stem}.pdf", data, f"PDF, {settings.layout} layout, {settings.paper.name}, {pdf.pages} pages"))
+            if job.booklet:
+                booklet, found, description = booklet_pdf(data, pdf.pages, job)
+                if found:
+                    raise BookError(found)
+                rendered.append((out_dir / f"{stem}.booklet.pdf", booklet, description))
         if "epub" in options.outputs:
             started = time.monotonic()
             layout = options.epub_layout or config.epub_layout
@@ -469,6 +485,13 @@ def options_from(args, environ: Mapping[str, str] = os.environ) -> Options:
                 raise BookError(
                     [error("USAGE", Location("--layout"), f"{args.layout} is not a {output} layout; choose from {', '.join(LAYOUTS[output])}")]
                 )
+    for option, value, parse in (
+        ("--paper", args.paper, parse_trim),
+        ("--sheet", args.sheet, parse_trim),
+        ("--bleed", args.bleed, lambda text: parse_length(text, what="bleed")),
+    ):
+        if value is not None and parse(value)[0] is None:
+            raise BookError([error("USAGE", Location(option), parse(value)[1])])
     if args.jobs is not None and args.jobs < 1:
         raise BookError([error("USAGE", Location("--jobs"), "--jobs must be 1 or more")])
     cache_dir = getattr(args, "cache_dir", None) or environ.get(CACHE_DIR_VARIABLE)  # the option wins; an empty variable is unset
@@ -479,6 +502,11 @@ def options_from(args, environ: Mapping[str, str] = os.environ) -> Options:
         paper=args.paper,
         binding=args.binding,
         pdf_variant=args.pdf_variant,
+        bleed=args.bleed,
+        bleed_edges=args.bleed_edges,
+        marks=args.marks,
+        impose=args.impose,
+        sheet=args.sheet,
         epub_layout=args.layout if "epub" in outputs else None,
         jobs=args.jobs or os.cpu_count() or 1,
         cache=not args.no_cache,
@@ -521,3 +549,38 @@ def command_build(args) -> Outcome:
     lines = [f"wrote {written.path} ({written.description})" for written in result.written]
     lines.append(f"built in {seconds:.1f} s; {result.statistics.summary()}")
     return Outcome(problems=result.problems, lines=tuple(lines))
+
+
+def print_job(options: Options, config, book_folder: Path, *, binding: str):
+    """The PDF's settings from the command line over book.toml, each remembering where it was asked for."""
+    from .outputs.pdf.layout import PdfSettings
+    from .outputs.pdf.production import PrintJob
+
+    toml = str(book_folder / "book.toml")
+    given = {
+        "paper": (options.paper, config.paper),
+        "bleed": (options.bleed, config.bleed),
+        "bleed_edges": (options.bleed_edges, config.bleed_edges),
+        "marks": (options.marks, config.marks),
+        "impose": (options.impose, config.impose),
+        "sheet": (options.sheet, config.sheet),
+        "variant": (options.pdf_variant, config.pdf_variant),
+    }
+    where = {
+        key: Location(f"--{'pdf-variant' if key == 'variant' else key.replace('_', '-')}") if cli is not None else Location(toml, config.pdf_lines.get(key, 0))
+        for key, (cli, _toml) in given.items()
+    }
+    where["output_profile"] = Location(toml, config.pdf_lines.get("output_profile", 0))
+    value = {key: cli if cli is not None else from_toml for key, (cli, from_toml) in given.items()}
+    settings = PdfSettings(
+        layout=options.pdf_layout or config.pdf_layout,
+        paper=parse_trim(value["paper"] or "A4")[0],
+        binding=binding,
+        variant=value["variant"] or None,
+        bleed=parse_length(value["bleed"])[0] if value["bleed"] else 0.0,
+        marks=value["marks"] == "crop",
+        bleed_spine=value["bleed_edges"] == "all",
+        output_profile=config.output_profile,
+    )
+    sheet = parse_trim(value["sheet"])[0] if value["sheet"] else None
+    return PrintJob(settings, booklet=value["impose"] == "booklet", sheet=sheet, output_condition=config.output_condition, where=where)

@@ -20,7 +20,6 @@ from layout_probe import (
 )
 from pypdf import PdfReader
 
-from parallelbook.outputs.pdf.layout import GEOMETRY
 
 CHAPTERS = 8
 PAIRS_PER_CHAPTER = 1 + 2 * 9 + 1  # heading, the sample twice, one long pair
@@ -243,7 +242,10 @@ def test_tagged_pdf_has_structure_language_and_each_side_in_logical_order(tmp_pa
     edition = load_book(ROOT, build_time=datetime(2025, 11, 28, tzinfo=timezone.utc)).editions[0]
     # Each side is cut out of the page by its column, between the running head and the folio.
     # poppler, not pypdf: pypdf reverses digit runs and keeps mirrored brackets' glyph codes.
-    geometry = GEOMETRY["A4"]
+    from parallelbook.outputs.pdf.layout import PdfSettings, geometry_of
+    from parallelbook.render.fonts import font_set
+
+    geometry = geometry_of(PdfSettings(pages=len(reader.pages)), font_set({}))
     millimetre = 72 / 25.4
     width = float(reader.pages[0].mediabox[2])
     found = {"source": "", "target": ""}

@@ -20,7 +20,8 @@ from ..text.orthography import EZAFE_SPELLINGS
 PDF_LAYOUTS = ("columns", "facing", "stacked")
 BINDINGS = ("rtl", "ltr")
 EPUB_LAYOUTS = ("interleaved", "columns")
-PAPER_SIZES = {"A4": "A4", "A5": "A5", "Letter": "letter"}
+PAPER_HELP = "a paper size (A4, A5, B5, Letter, Legal, half-letter, or WIDTHxHEIGHT with a unit such as 6x9in)"
+PDF_VARIANTS = ("pdf/ua-1", "pdf/x-1a", "pdf/x-3", "pdf/x-4")
 FONT_ROLES = (
     "persian", "persian_bold", "latin", "latin_italic", "latin_bold", "latin_bold_italic", "code", "fallback", "symbols"
 )
@@ -44,11 +45,41 @@ class BookConfig:
     ezafe: str = "hamza"  # the ezafe after a silent ه: "hamza" (خانهٔ), "yeh" (خانه‌ی) or "keep"
     keep_spellings: tuple[str, ...] = ()  # words and two-word phrases the book spells deliberately
     fonts: dict[str, Path] = field(default_factory=dict, hash=False)
+    # print production ([pdf]): lengths and sizes as written, checked by read/paper.py
+    bleed: str = ""
+    bleed_edges: str = "outer"
+    marks: str = "none"
+    impose: str = "none"
+    sheet: str = ""
+    pdf_variant: str = ""
+    output_profile: Path | None = None  # PDF/X: the printing condition's ICC profile, inside the book
+    output_condition: str = ""  # PDF/X: its registered name (FOGRA39, GRACoL2013, ...); default: the profile's
+    pdf_lines: dict[str, int] = field(default_factory=dict, hash=False)  # [pdf] key -> line of book.toml
 
 
 # The schema: table -> key -> (expected type description, checker)
 def _one_of(value, choices) -> bool:
     return isinstance(value, str) and value in choices
+
+
+def _trim(text: str):
+    from .paper import parse_trim
+
+    return parse_trim(text)
+
+
+def _bleed(text: str):
+    from .paper import parse_length
+
+    return parse_length(text, what="bleed")
+
+
+def _explained(parse, value) -> bool | str:
+    """True when `parse` accepts the value, else its reason (a parse returns (value or None, why))."""
+    if not isinstance(value, str):
+        return False
+    parsed, why = parse(value)
+    return True if parsed is not None else why
 
 
 def _is_text(value) -> bool:
@@ -76,8 +107,16 @@ SCHEMA: dict[str, dict[str, tuple[str, object]]] = {
     },
     "pdf": {
         "layout": ("one of " + ", ".join(PDF_LAYOUTS), lambda v: _one_of(v, PDF_LAYOUTS)),
-        "paper": ("one of " + ", ".join(PAPER_SIZES), lambda v: _one_of(v, PAPER_SIZES)),
+        "paper": (PAPER_HELP, lambda v: _explained(_trim, v)),
         "binding": ("\"rtl\" (Persian-bound) or \"ltr\" (English-bound)", lambda v: _one_of(v, BINDINGS)),
+        "bleed": ("a length with a unit, such as 3mm or 0.125in", lambda v: _explained(_bleed, v)),
+        "bleed_edges": ("\"outer\" (top, bottom, outside: the default) or \"all\"", lambda v: _one_of(v, ("outer", "all"))),
+        "marks": ("\"crop\" or \"none\"", lambda v: _one_of(v, ("crop", "none"))),
+        "impose": ("\"booklet\" or \"none\"", lambda v: _one_of(v, ("booklet", "none"))),
+        "sheet": (PAPER_HELP, lambda v: _explained(_trim, v)),
+        "variant": ("one of " + ", ".join(PDF_VARIANTS), lambda v: _one_of(v, PDF_VARIANTS)),
+        "output_profile": ("a path to an ICC profile (.icc or .icm) inside the book folder", _is_text),
+        "output_condition": ("a string", _is_text),
     },
     "epub": {
         "layout": ("one of " + ", ".join(EPUB_LAYOUTS), lambda v: _one_of(v, EPUB_LAYOUTS)),
@@ -175,7 +214,11 @@ def parse_config(text: str, path: Path, book_dir: Path) -> tuple[BookConfig, lis
                 )
                 continue
             expected, check = SCHEMA[table][key]
-            if not check(value):
+            verdict = check(value)
+            if isinstance(verdict, str):  # the checker says why
+                problems.append(error("CONFIG-TYPE", where, f"{table}.{key}: {verdict}"))
+                continue
+            if not verdict:
                 problems.append(error("CONFIG-TYPE", where, f"{table}.{key} must be {expected}, not {_short(value)}"))
                 continue
             if _has_control(value):
@@ -208,6 +251,21 @@ def parse_config(text: str, path: Path, book_dir: Path) -> tuple[BookConfig, lis
             else:
                 fonts[role] = resolved
 
+    pdf = values.get("pdf", {})
+    output_profile = None
+    if "output_profile" in pdf:
+        where = Location(shown, _key_line(text, "pdf", "output_profile"))
+        relative = str(pdf["output_profile"])
+        resolved = (book_dir / relative).resolve()
+        if not resolved.is_relative_to(book_dir.resolve()):
+            problems.append(error("CONFIG-PATH-OUTSIDE", where, f"pdf.output_profile points outside the book folder: {relative}"))
+        elif not resolved.is_file():
+            problems.append(error("PDF-PROFILE", where, f"pdf.output_profile: no such file: {relative}"))
+        elif _icc_problem(resolved):
+            problems.append(error("PDF-PROFILE", where, f"pdf.output_profile: {relative} {_icc_problem(resolved)}"))
+        else:
+            output_profile = resolved
+
     config = BookConfig(
         titles=_by_language(book.get("title", {}), source_lang),
         authors=_by_language(book.get("author", {}), source_lang),
@@ -216,7 +274,7 @@ def parse_config(text: str, path: Path, book_dir: Path) -> tuple[BookConfig, lis
         identifier=str(book.get("identifier", "")),
         source_language=source_lang,
         pdf_layout=str(values.get("pdf", {}).get("layout", "columns")),
-        paper=str(values.get("pdf", {}).get("paper", "A4")),
+        paper=_trim(str(pdf["paper"]))[0].name if "paper" in pdf else "A4",
         binding=str(values.get("pdf", {}).get("binding", "")),
         epub_layout=str(values.get("epub", {}).get("layout", "interleaved")),
         epub_first=str(values.get("epub", {}).get("first", "source")),
@@ -225,6 +283,15 @@ def parse_config(text: str, path: Path, book_dir: Path) -> tuple[BookConfig, lis
         ezafe=_valid(values.get("orthography", {}).get("ezafe"), lambda v: _one_of(v, EZAFE_SPELLINGS), "hamza"),
         keep_spellings=tuple(_valid(values.get("orthography", {}).get("keep"), _is_list_of_text, [])),
         fonts=fonts,
+        bleed=str(pdf.get("bleed", "")),
+        bleed_edges=str(pdf.get("bleed_edges", "outer")),
+        marks=str(pdf.get("marks", "none")),
+        impose=str(pdf.get("impose", "none")),
+        sheet=str(pdf.get("sheet", "")),
+        pdf_variant=str(pdf.get("variant", "")),
+        output_profile=output_profile,
+        output_condition=str(pdf.get("output_condition", "")),
+        pdf_lines={key: _key_line(text, "pdf", key) for key in pdf},
     )
     return config, problems
 
@@ -269,6 +336,22 @@ def _unknown_top_level(name: str, value) -> str:
     kind = "table" if isinstance(value, dict) else "key"
     shown = f"[{name}]" if kind == "table" else name
     return f"unknown {kind} {shown} is ignored{_did_you_mean(name, SCHEMA)}; known tables: {', '.join(SCHEMA)}"
+
+
+def _icc_problem(path: Path) -> str:
+    """Why the file cannot be a printing condition's ICC profile (an output, 'prtr', profile); '' if it can."""
+    try:
+        with open(path, "rb") as stream:
+            header = stream.read(128)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if len(header) < 128 or header[36:40] != b"acsp":
+        return "is not an ICC profile"
+    if header[12:16] != b"prtr":
+        return f"is a {header[12:16].decode('latin-1').strip() or 'device'} profile, not a printer's (output) profile"
+    if header[16:20] not in (b"CMYK", b"GRAY", b"RGB "):
+        return "is not a CMYK, grey or RGB printing profile"
+    return ""
 
 
 FONT_SIGNATURES = (b"\x00\x01\x00\x00", b"true", b"OTTO")

@@ -31,8 +31,8 @@ from ...render.fonts import FontSet
 from ...render.views import chapter_outline
 from . import text_layer
 from .assembly import Placement, assemble, catalog_entries, index_piece
+from .finishing import page_side
 from .layout import (
-    GEOMETRY,
     Folio,
     LogCollector,
     Part,
@@ -42,6 +42,7 @@ from .layout import (
     document_html,
     facing_parts,
     fetch_guard,
+    geometry_of,
     folio_html,
     number_label,
     side_style,
@@ -214,23 +215,37 @@ class PieceRunner:
         return [results[index] for index in range(len(documents))]
 
 
-def _side_of(number: int, binding: str) -> str:
-    """Which side of its spread the book's page `number` (1-based) falls on."""
-    first_is_left = binding == "rtl"  # a book that opens to the right starts on a left-hand page
-    return ("left" if first_is_left else "right") if number % 2 == 1 else ("right" if first_is_left else "left")
+@dataclass(frozen=True)
+class _Laid:
+    front: list[PieceResult]
+    chapters: list[PieceResult]
+    indexes: list
+    starts: list[int]
+
+    @property
+    def pages(self) -> int:
+        facing = len(self.front) == 3
+        front = self.front[0].pages + (2 * self.front[1].pages if facing else 0)
+        return front + sum(result.pages for result in self.chapters)
 
 
-def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, runner: PieceRunner) -> RenderedPdf:
+def _text_block(geometry) -> tuple:
+    """What of the geometry changes a piece's layout (not the split of the side margins)."""
+    return (geometry.symmetric, geometry.latin_size, geometry.persian_size, geometry.gap, geometry.top, geometry.bottom)
+
+
+def _lay_out_pieces(edition, fonts, env, settings, runner, views) -> _Laid:
+    """Every chapter and the front matter laid out (through the cache), each where it does not
+    matter where it falls: with both side margins alike, moved to its side at assembly."""
     facing = settings.layout == "facing"
-    geometry = GEOMETRY[settings.paper]
+    chapters = edition.chapters
+    geometry = geometry_of(settings, fonts)
     source_style = side_style(edition.source_lang, edition.directions[0], fonts, geometry)
     target_style = side_style(edition.target_lang, edition.directions[1], fonts, geometry)
-    chapters = edition.chapters
-    views = [chapter_outline(chapter) for chapter in chapters]
 
     # 1. Every chapter, laid out where it does not matter where it falls.
     if facing:
-        source_part, target_part = (replace(part, folios=False) for part in facing_parts(settings))
+        source_part, target_part = (replace(part, folios=False, symmetric=True) for part in facing_parts(settings))
         chapter_parts = [
             replace(part, chapters=(chapter.number,), contents=False) for chapter in chapters for part in (source_part, target_part)
         ]
@@ -249,9 +264,9 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
         toc_pages = _toc_pages(views, chapter_indexes, chapter_starts, facing, source_style, target_style)
         if facing:
             source_part, target_part = (
-                replace(part, folios=False, chapters=(), toc_pages=toc_pages) for part in facing_parts(settings)
+                replace(part, folios=False, symmetric=True, chapters=(), toc_pages=toc_pages) for part in facing_parts(settings)
             )
-            front_parts = [Part("title"), source_part, target_part]
+            front_parts = [Part("title", folios=False, symmetric=True), source_part, target_part]
         else:
             front_parts = [Part("book", chapters=(), contents=True, folios=False, symmetric=True, toc_pages=toc_pages)]
         front_results = runner.run([document_html(edition, fonts, env, settings, part) for part in front_parts])
@@ -262,9 +277,35 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
             break
         front_pages = laid_front
 
+    return _Laid(front_results, chapter_results, chapter_indexes, chapter_starts)
+
+
+def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, runner: PieceRunner) -> RenderedPdf:
+    facing = settings.layout == "facing"
+    views = [chapter_outline(chapter) for chapter in edition.chapters]
+
+    # The gutter grows with the page count, which is known only once the book is laid out.
+    # The text block is chosen first and the margins get what is left, so a wider gutter
+    # usually only moves every page's text outwards at assembly; only when the outside
+    # margin cannot give way (a narrow page, a thick book) is the book laid out again,
+    # with the gutter its first layout asked for.
+    laid = _lay_out_pieces(edition, fonts, env, settings, runner, views)
+    for _attempt in range(3):
+        measured = replace(settings, pages=laid.pages)
+        if _text_block(geometry_of(measured, fonts)) != _text_block(geometry_of(settings, fonts)):
+            settings = measured
+            laid = _lay_out_pieces(edition, fonts, env, settings, runner, views)
+            continue
+        settings = measured
+        break
+    front_results, chapter_results, chapter_indexes, chapter_starts = laid.front, laid.chapters, laid.indexes, laid.starts
+    geometry = geometry_of(settings, fonts)
+    source_style = side_style(edition.source_lang, edition.directions[0], fonts, geometry)
+    target_style = side_style(edition.target_lang, edition.directions[1], fonts, geometry)
+
     # 3. Where every page goes, and what its margins say.
     pieces = [result.data for result in front_results + chapter_results]
-    placements, folios = _plan(edition, settings, views, front_results, chapter_results, source_style, target_style)
+    placements, folios = _plan(edition, fonts, settings, views, front_results, chapter_results, source_style, target_style)
     folio_results = runner.run([folio_html(edition, fonts, env, settings, group) for group in folios])
 
     # 4. One PDF.
@@ -338,10 +379,10 @@ def _toc_pages(views, indexes, starts, facing, source_style, target_style) -> tu
     return tuple(labels)
 
 
-def _plan(edition, settings, views, front_results, chapter_results, source_style, target_style):
+def _plan(edition, fonts, settings, views, front_results, chapter_results, source_style, target_style):
     """Placements of every page of every piece, and the folio of every book page."""
     facing = settings.layout == "facing"
-    geometry = GEOMETRY[settings.paper]
+    geometry = geometry_of(settings, fonts)
     placements: list[Placement] = []
     folios: list[list[Folio]] = []  # one folio document per group of pages, laid out in parallel
 
@@ -350,12 +391,10 @@ def _plan(edition, settings, views, front_results, chapter_results, source_style
 
     def add(piece: int, page: int, role: str, titles: tuple[str, str], blank: bool = False):
         number = len(placements) + 1
-        side = _side_of(number, settings.binding)
-        if facing:
-            shift = 0.0
-        else:
-            offset = (geometry.outer - geometry.inner) / 2 * MILLIMETRE
-            shift = offset if side == "left" else -offset
+        side = page_side(number, settings.binding)
+        # every piece was laid out centred: each page moves to its side of the spread
+        offset = (geometry.outer - geometry.inner) / 2 * MILLIMETRE
+        shift = offset if side == "left" else -offset
         placements.append(Placement(piece, page, round(shift, 4), None if blank else (len(folios) - 1, len(folios[-1]))))
         if not blank:
             numbers = (number_label(number, source_style["counter"]), number_label(number, target_style["counter"]))

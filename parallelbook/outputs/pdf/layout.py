@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -19,43 +19,49 @@ from markupsafe import Markup
 
 from ... import model as m
 from ...problems import Location, Problem, warning
+from .finishing import PrintFinish
+from .geometry import Geometry, em_per_character, page_geometry
 from ...render.fonts import FontSet
 from ...render.html import lang_attrs, localized_number
 from ...render.templating import TOOL_TEMPLATES, render
+from ...read.paper import TrimSize, parse_trim
 from ...render.views import chapter_outline, chapter_view, credits, image_locator
 from . import text_layer
 
-PAPER = {"A4": "A4", "A5": "A5", "Letter": "letter"}
 LAYOUTS = ("columns", "facing", "stacked")
-VARIANTS = ("pdf/ua-1",)
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """Page margins in millimetres and type sizes in points, by paper size."""
-
-    top: float
-    bottom: float
-    inner: float
-    outer: float
-    persian_size: float
-    latin_size: float
-
-
-GEOMETRY = {
-    # Persian is set about 12% larger than Latin: its letters are smaller on the same body.
-    "A4": Geometry(top=22, bottom=24, inner=22, outer=16, persian_size=11.8, latin_size=10.5),
-    "Letter": Geometry(top=20, bottom=22, inner=22, outer=16, persian_size=11.8, latin_size=10.5),
-    "A5": Geometry(top=16, bottom=18, inner=17, outer=12, persian_size=10.7, latin_size=9.5),
-}
+PDF_X = ("pdf/x-1a", "pdf/x-3", "pdf/x-4")  # the PDF/X variants WeasyPrint 70 writes
+VARIANTS = ("pdf/ua-1", *PDF_X)
 
 
 @dataclass(frozen=True)
 class PdfSettings:
     layout: str = "columns"
-    paper: str = "A4"
+    paper: TrimSize = field(default_factory=lambda: parse_trim("A4")[0])
     binding: str = "rtl"  # "rtl": opens to the right, Persian on right-hand pages; "ltr": Loeb style
-    variant: str | None = None  # "pdf/ua-1" for a tagged, accessible PDF
+    variant: str | None = None  # "pdf/ua-1" for a tagged, accessible PDF; "pdf/x-4" etc. for a printer
+    bleed: float = 0.0  # points, on the top, bottom and outside edges
+    marks: bool = False  # crop marks
+    bleed_spine: bool = False  # bleed at the inside edge too ("all" edges)
+    pages: int = 0  # the book's page count as far as known: the gutter grows with it
+    output_profile: Path | None = None  # PDF/X: the printing condition's ICC profile
+
+    def __post_init__(self):
+        if isinstance(self.paper, str):  # PdfSettings(paper="A5") in tests and probes
+            trim, why = parse_trim(self.paper)
+            if trim is None:
+                raise ValueError(why)
+            object.__setattr__(self, "paper", trim)
+
+    @property
+    def print_finish(self) -> PrintFinish:
+        return PrintFinish(self.paper, self.bleed, self.marks, self.bleed_spine)
+
+
+def geometry_of(settings: PdfSettings, fonts: FontSet) -> Geometry:
+    """The page's margins and type sizes for these settings, measured on the book's Latin face."""
+    return page_geometry(
+        settings.paper, settings.layout, em_per_character(fonts.face("latin").path), pages=settings.pages, bleed=settings.bleed
+    )
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,7 @@ def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings
         found = locate(image)
         return found.as_uri() if found else ""
 
-    geometry = GEOMETRY[settings.paper]
+    geometry = geometry_of(settings, fonts)
     source_dir, target_dir = edition.directions
     source = side_style(edition.source_lang, source_dir, fonts, geometry)
     target = side_style(edition.target_lang, target_dir, fonts, geometry)
@@ -157,9 +163,10 @@ def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings
         env,
         "pdf/book.css.j2",
         faces=faces,
-        paper=PAPER[settings.paper],
+        paper=settings.paper.css,
         geometry=geometry,
         layout=settings.layout,
+        print_colours=print_colours(settings),
         part=part,
         source=source,
         target=target,
@@ -202,17 +209,27 @@ class Folio:
 
 def folio_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, folios: list[Folio]) -> str:
     """A document of empty pages carrying the running heads and page numbers of `folios`."""
-    geometry = GEOMETRY[settings.paper]
+    geometry = geometry_of(settings, fonts)
     source_dir, target_dir = edition.directions
     source = side_style(edition.source_lang, source_dir, fonts, geometry)
     target = side_style(edition.target_lang, target_dir, fonts, geometry)
     faces = [{"family": f.family, "weight": f.weight, "style": f.style, "url": f.path.as_uri()} for f in fonts.faces]
     kinds = ["blank"] + [f"{side}-{shown}" for side in ("left", "right") for shown in ("both", "source", "target")]
     css = render(
-        env, "pdf/folio.css.j2", faces=faces, paper=PAPER[settings.paper], geometry=geometry, source=source, target=target,
-        kinds=kinds, fallbacks=fonts.stack_end(),
+        env, "pdf/folio.css.j2", faces=faces, paper=settings.paper.css, geometry=geometry, source=source, target=target,
+        kinds=kinds, fallbacks=fonts.stack_end(), print_colours=print_colours(settings),
     )
     return render(env, "pdf/folio.html.j2", css=Markup(css), source=source, pages=folios)
+
+
+def print_colours(settings: PdfSettings) -> dict | None:
+    """For PDF/X: the output intent's profile (a file URL) and every colour of the page in CMYK ink.
+
+    A PDF/X file may use no device RGB colour; the greys of the page become black ink only.
+    """
+    if settings.variant not in PDF_X or settings.output_profile is None:
+        return None
+    return {"profile": settings.output_profile.as_uri()}
 
 
 def number_label(number: int, counter: str) -> str:
@@ -386,6 +403,9 @@ def weasyprint_problems(where: Location, refused, messages, *, ignore: str | Non
 def render_pdf(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings) -> RenderedPdf:
     """The PDF's bytes, where each pair landed, and the problems WeasyPrint met."""
     laid = lay_out(edition, fonts, env, settings)
-    data = pdf_bytes(laid, edition, settings)
+    measured = replace(settings, pages=len(laid.pages))
+    if geometry_of(measured, fonts) != geometry_of(settings, fonts):  # the gutter this many pages need
+        laid = lay_out(edition, fonts, env, measured)
+    data = pdf_bytes(laid, edition, measured)
     problems = weasyprint_problems(Location(edition.chapters[0].source_path), laid.refused, laid.messages)
     return RenderedPdf(data, len(laid.pages), page_numbers(laid.pages), tuple(problems))
