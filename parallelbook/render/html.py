@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from .. import model as m
 from ..text.bidi import Isolated, isolate_runs
 from ..text.blocks import plain_inlines
+from ..text.tokens import break_points, technical_tokens
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 QUOTES = {
@@ -39,6 +40,16 @@ _TAGS = {
 def localized_number(number: int, lang: str) -> str:
     text = str(number)
     return text.translate(PERSIAN_DIGITS) if lang.split("-")[0] in ("fa", "ur", "ps") else text
+
+
+def list_start(start: int) -> str:
+    """' start="N"' and the counter it means, for an <ol> whose first item is numbered N.
+
+    CSS Lists 3 maps `start` to `counter-reset: list-item N-1`; WeasyPrint applies
+    that mapping only with presentational hints, which the PDF does not use, so it
+    is written out.  Reading systems that know `start` read the same number.
+    """
+    return f' start="{start}" style="counter-reset: list-item {start - 1}"'
 
 
 def lang_attrs(lang: str, direction: str, xhtml: bool) -> Markup:
@@ -106,7 +117,7 @@ class HtmlRenderer:
         if block.list_item is not None:
             item = block.list_item
             tag = "ol" if item.ordered else "ul"
-            start = f' start="{item.number}"' if item.ordered else ""
+            start = list_start(item.number) if item.ordered else ""
             attrs = self.block_attrs()
             return Markup(
                 f'<{tag} class="item"{start}{attrs}><li{attrs}>{self._contents(block.content)}</li></{tag}>'
@@ -125,7 +136,7 @@ class HtmlRenderer:
             return Markup(f"<h{level}{attrs}>{self._inlines(content.inlines)}</h{level}>")
         if isinstance(content, m.ListBlock):
             tag = "ol" if content.ordered else "ul"
-            start = f' start="{content.start}"' if content.ordered and content.start != 1 else ""
+            start = list_start(content.start) if content.ordered and content.start != 1 else ""
             items = Markup("").join(Markup(f"<li{attrs}>{self._contents(item)}</li>") for item in content.items)
             return Markup(f"<{tag}{start}{attrs}>{items}</{tag}>")
         if isinstance(content, m.BlockQuote):
@@ -160,13 +171,13 @@ class HtmlRenderer:
         if isinstance(inline, Isolated):
             return Markup(f'<span dir="{inline.direction}">{self._inlines(inline.children, depth, inline.direction)}</span>')
         if isinstance(inline, m.Text):
-            return escape(inline.text)
+            return self._text(inline.text)
         if isinstance(inline, m.Styled):
             tag = _TAGS[inline.style]
             css = ' class="smallcaps"' if inline.style == "smallcaps" else ""
             return Markup(f"<{tag}{css}>{self._inlines(inline.children, depth, base)}</{tag}>")
         if isinstance(inline, m.Code):
-            return Markup(f'<code dir="ltr">{escape(inline.text)}</code>')
+            return Markup(f'<code dir="ltr">{self._text(inline.text, marked=False)}</code>')
         if isinstance(inline, m.LineBreak):
             return Markup("<br/>" if self.xhtml else "<br>")
         if isinstance(inline, m.Quoted):
@@ -183,6 +194,25 @@ class HtmlRenderer:
         if isinstance(inline, m.Note):
             return self._note(inline)
         raise TypeError(f"unknown inline {inline!r}")
+
+    def _text(self, text: str, marked: bool = True) -> Markup:
+        """Text with its URLs, e-mail addresses, paths and dotted names in <span class="url"> (never
+        hyphenated, see the style sheets), and a <wbr> after each separator where they may break."""
+        tokens = technical_tokens(text)
+        if not tokens:
+            return escape(text)
+        wbr = Markup("<wbr/>" if self.xhtml else "<wbr>")
+        parts: list[Markup] = []
+        done = 0
+        for token in tokens:
+            parts.append(escape(text[done : token.start]))
+            word = text[token.start : token.end]
+            cuts = [0, *(break_points(word) if token.breakable else ()), len(word)]
+            inner = wbr.join(escape(word[a:b]) for a, b in zip(cuts, cuts[1:]))
+            parts.append(Markup(f'<span class="url">{inner}</span>') if marked else inner)
+            done = token.end
+        parts.append(escape(text[done:]))
+        return Markup("").join(parts)
 
     def _note(self, note: m.Note) -> Markup:
         self._note_count += 1
