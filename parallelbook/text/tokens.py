@@ -21,7 +21,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PATH = re.compile(r"(?:~|\.{1,2}|[A-Za-z]:)?[/\\]?(?:[\w.+-]+[/\\])+[\w.+-]*")
 _DOTTED = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.[A-Za-z][A-Za-z0-9_-]*", re.ASCII)
 _CANDIDATE = re.compile(r"[/\\@.:]")
-_BREAK_AFTER = frozenset("/\\.@?&=#_~")
+_BREAK_AFTER = frozenset("/\\@?&=#_~")
 
 
 @dataclass(frozen=True)
