@@ -9,6 +9,7 @@ set in two columns (the columns layout) is cut at its gutter, the widest band no
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,8 @@ class Line:
 
     @property
     def squashed(self) -> str:
-        return "".join(self.text.split())
+        """The text without white space, Arabic presentation forms read as the letters they show."""
+        return unicodedata.normalize("NFKC", "".join(self.text.split()))
 
 
 def glyphs(path: Path) -> list[Glyph]:
@@ -88,18 +90,21 @@ def lines(path: Path) -> list[Line]:
 
 def visual(logical_rtl: str) -> str:
     """How a right-to-left text with no left-to-right part reads from left to right (squashed)."""
-    return "".join(logical_rtl.split())[::-1]
+    return unicodedata.normalize("NFKC", "".join(logical_rtl.split())[::-1])
 
 
 def token_runs(found: list[Line], token: str) -> bool:
-    """Whether `token` (left to right) is drawn in reading order: whole on one line, or its start at
-    the end of one line and the rest on a line below it in the same column."""
+    """Whether `token` (left to right) is drawn in reading order: whole on one line, or in pieces that
+    follow one another on the lines below, in the same column, each piece read left to right."""
     token = "".join(token.split())
-    for index, line in enumerate(found):
-        if token in line.squashed:
-            return True
-        following = [f for f in found[index + 1 : index + 3] if f.page == line.page and f.column == line.column]
-        for cut in range(1, len(token)):
-            if token[:cut] in line.squashed and any(token[cut:] in f.squashed for f in following):
-                return True
-    return False
+    return any(_continues(found, index, token) for index in range(len(found)))
+
+
+def _continues(found: list[Line], index: int, rest: str, depth: int = 0) -> bool:
+    line = found[index].squashed
+    if rest in line:
+        return True
+    following = index + 1
+    if depth > 4 or following >= len(found) or (found[following].page, found[following].column) != (found[index].page, found[index].column):
+        return False
+    return any(rest[:cut] in line and _continues(found, following, rest[cut:], depth + 1) for cut in range(len(rest) - 1, 0, -1))
