@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GUTTER = 8.5  # points: wider than the spaces between words, narrower than the gap between columns (9 pt in the review)
-WINDOW = 40.0  # points above and below a line where its columns' gutters are looked for
+WINDOW = 100.0  # points above and below a line where its columns' gutters are looked for
 
 
 @dataclass(frozen=True)
