@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, run_build
+from helpers import FIXTURES, epubcheck, run_build
 from lxml import etree, html as lxml_html
 from pdf_glyphs import below, lines, reads_in_order, visual
 from review_conftest_helpers import Chromium
@@ -110,7 +110,7 @@ def built(tmp_path_factory):
                 seen[name + ":computed"] = browser.evaluate(
                     "[...document.querySelectorAll('.url, code')].map(e => getComputedStyle(e).hyphens)"
                 )
-    return {"files": files, "seen": seen}
+    return {"files": files, "seen": seen, "epubs": epubs}
 
 
 # ---------------------------------------------------------------- 1. ordered lists
@@ -225,3 +225,14 @@ def test_urls_and_code_are_not_hyphenated_in_html(built, output):
         assert found, (output, token)
         for pieces in found:
             assert all(piece[-1] in SEPARATORS for piece in pieces[:-1]), (token, pieces)
+
+
+@pytest.mark.parametrize("layout", EPUB_LAYOUTS)
+def test_the_epubs_pass_epubcheck(built, layout, tmp_path):
+    """<wbr/>, the URL spans and the lists' `start` are valid EPUB 3 (and hold no inline style)."""
+    report = epubcheck(built["epubs"][layout], tmp_path)
+    assert report.clean, report.messages
+    with zipfile.ZipFile(built["epubs"][layout]) as archive:
+        chapter = next(name for name in archive.namelist() if "chapter-" in name)
+        markup = archive.read(chapter).decode("utf-8")
+    assert 'start="3"' in markup and "style=" not in markup

@@ -42,16 +42,6 @@ def localized_number(number: int, lang: str) -> str:
     return text.translate(PERSIAN_DIGITS) if lang.split("-")[0] in ("fa", "ur", "ps") else text
 
 
-def list_start(start: int) -> str:
-    """' start="N"' and the counter it means, for an <ol> whose first item is numbered N.
-
-    CSS Lists 3 maps `start` to `counter-reset: list-item N-1`; WeasyPrint applies
-    that mapping only with presentational hints, which the PDF does not use, so it
-    is written out.  Reading systems that know `start` read the same number.
-    """
-    return f' start="{start}" style="counter-reset: list-item {start - 1}"'
-
-
 def lang_attrs(lang: str, direction: str, xhtml: bool) -> Markup:
     """lang, xml:lang (XHTML only) and dir: every block says what it is."""
     xml = f' xml:lang="{escape(lang)}"' if xhtml else ""
@@ -84,6 +74,11 @@ class HtmlRenderer:
     templates mark the notes' aside), so that each block resolves to one
     language wherever a reading system shows it; unset, it follows `xhtml`
     (on for the EPUB, off for the PDF, whose HTML stays as it was).
+    `counters_in_style` writes an ordered list's `start` also as the counter
+    it means (`style="counter-reset: list-item N-1"`, CSS Lists 3): WeasyPrint
+    applies `start` only with presentational hints, which the PDFs do not use.
+    Unset, it is on for HTML and off for XHTML: the EPUB holds no inline style,
+    and reading systems read `start`.
     """
 
     lang: str
@@ -92,6 +87,7 @@ class HtmlRenderer:
     image_url: Callable[[m.Image], str]
     id_prefix: str
     lang_on_blocks: bool | None = None
+    counters_in_style: bool | None = None
     _note_count: int = 0
     _notes: list[RenderedNote] = field(default_factory=list)
 
@@ -113,11 +109,16 @@ class HtmlRenderer:
         return Markup(" ") + lang_attrs(self.lang, direction or self.direction, self.xhtml)
 
     # ------------------------------------------------------------ blocks
+    def _start(self, number: int) -> str:
+        """The attributes of an <ol> whose first item is numbered `number`."""
+        in_style = not self.xhtml if self.counters_in_style is None else self.counters_in_style
+        return f' start="{number}"' + (f' style="counter-reset: list-item {number - 1}"' if in_style else "")
+
     def _block(self, block: m.Block) -> Markup:
         if block.list_item is not None:
             item = block.list_item
             tag = "ol" if item.ordered else "ul"
-            start = list_start(item.number) if item.ordered else ""
+            start = self._start(item.number) if item.ordered else ""
             attrs = self.block_attrs()
             return Markup(
                 f'<{tag} class="item"{start}{attrs}><li{attrs}>{self._contents(block.content)}</li></{tag}>'
@@ -136,7 +137,7 @@ class HtmlRenderer:
             return Markup(f"<h{level}{attrs}>{self._inlines(content.inlines)}</h{level}>")
         if isinstance(content, m.ListBlock):
             tag = "ol" if content.ordered else "ul"
-            start = list_start(content.start) if content.ordered and content.start != 1 else ""
+            start = self._start(content.start) if content.ordered and content.start != 1 else ""
             items = Markup("").join(Markup(f"<li{attrs}>{self._contents(item)}</li>") for item in content.items)
             return Markup(f"<{tag}{start}{attrs}>{items}</{tag}>")
         if isinstance(content, m.BlockQuote):
