@@ -119,8 +119,9 @@ def visual(logical_rtl: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Text as compared: compatibility forms (Arabic presentation forms) decomposed, ۀ read as هٔ, no ZWNJ."""
-    return unicodedata.normalize("NFKD", text).replace("\u06d5", "\u0647").replace("\u200c", "")
+    """Text as compared: compatibility forms (Arabic presentation forms) decomposed, ۀ read as هٔ, no ZWNJ,
+    and a hyphen drawn as U+2010 (as the Latin face maps it) read as the hyphen-minus written."""
+    return unicodedata.normalize("NFKD", text).replace("\u06d5", "\u0647").replace("\u200c", "").replace("\u2010", "-")
 
 
 def reads_in_order(found: list[Line], token: str, before: str, after: str) -> bool:

@@ -19,8 +19,10 @@ TRAILING_PUNCTUATION = frozenset(".,;:!?)]}»”’›\"'…،؛؟")
 _URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:/{1,3}|www\.|mailto:)\S+", re.ASCII)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PATH = re.compile(r"(?:~|\.{1,2}|[A-Za-z]:)?[/\\]?(?:[\w.+-]+[/\\])+[\w.+-]*")
-_DOTTED = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.[A-Za-z][A-Za-z0-9_-]*", re.ASCII)
-_CANDIDATE = re.compile(r"[/\\@.:]")
+_DOTTED = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+", re.ASCII)  # and the last part starts with a letter
+# anchored at a word's start, so that a long word without a separator is read once, not once per letter
+_WORD_WITH_SEPARATOR = re.compile(r"(?<!\S)[^\s/\\@.:]*[/\\@.:]\S*")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 _BREAK_AFTER = frozenset("/\\@?&=#_~")
 
 
@@ -39,18 +41,16 @@ class Token:
 
 def technical_tokens(text: str) -> list[Token]:
     """Every URL, e-mail address, path and dotted name (`manage.py`, `djangogirls.org`) in `text`."""
-    if not _CANDIDATE.search(text):
-        return []
     found = []
-    for word in re.finditer(r"\S+", text):
+    for word in _WORD_WITH_SEPARATOR.finditer(text):  # each of them has one; most words have none
         start, end = word.span()
         while start < end and text[start] in LEADING_PUNCTUATION:
             start += 1
         while end > start and text[end - 1] in TRAILING_PUNCTUATION:
             end -= 1
         token = text[start:end]
-        if not re.search(r"[A-Za-z]", token):
-            continue  # numbers, dates, times: nothing to hyphenate
+        if not _LATIN_LETTER.search(token):
+            continue  # Persian words before a full stop, numbers, dates, times: nothing to hyphenate
         kind = _kind(token)
         if kind:
             found.append(Token(start, end, kind))
@@ -64,7 +64,7 @@ def _kind(token: str) -> str | None:
         return "email"
     if ("/" in token or "\\" in token) and _PATH.fullmatch(token):
         return "path"
-    if _DOTTED.fullmatch(token):
+    if _DOTTED.fullmatch(token) and token.rsplit(".", 1)[1][:1].isalpha():
         return "name"
     return None
 
