@@ -120,8 +120,16 @@ def visual(logical_rtl: str) -> str:
 
 def fold(text: str) -> str:
     """Text as compared: compatibility forms (Arabic presentation forms) decomposed, ۀ read as هٔ, no ZWNJ,
-    and a hyphen drawn as U+2010 (as the Latin face maps it) read as the hyphen-minus written."""
-    return unicodedata.normalize("NFKD", text).replace("\u06d5", "\u0647").replace("\u200c", "").replace("\u2010", "-")
+    a hyphen drawn as U+2010 (as the Latin face maps it) read as the hyphen-minus written, and either
+    parenthesis as `(`: right-to-left text draws `)` with the glyph of `(` (mirrored), and a PDF maps each
+    glyph to one character only, so which of the two a parenthesis glyph names is not known."""
+    return (
+        unicodedata.normalize("NFKD", text)
+        .replace("\u06d5", "\u0647")
+        .replace("\u200c", "")
+        .replace("\u2010", "-")
+        .replace(")", "(")
+    )
 
 
 def reads_in_order(found: list[Line], token: str, before: str, after: str) -> bool:

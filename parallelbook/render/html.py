@@ -119,9 +119,10 @@ class HtmlRenderer:
             item = block.list_item
             tag = "ol" if item.ordered else "ul"
             start = self._start(item.number) if item.ordered else ""
+            paren = " paren" if item.ordered and item.delimiter == ")" else ""
             attrs = self.block_attrs()
             return Markup(
-                f'<{tag} class="item"{start}{attrs}><li{attrs}>{self._contents(block.content)}</li></{tag}>'
+                f'<{tag} class="item{paren}"{start}{attrs}><li{attrs}>{self._contents(block.content)}</li></{tag}>'
             )
         return self._contents(block.content)
 
@@ -138,6 +139,7 @@ class HtmlRenderer:
         if isinstance(content, m.ListBlock):
             tag = "ol" if content.ordered else "ul"
             start = self._start(content.start) if content.ordered and content.start != 1 else ""
+            start += ' class="paren"' if content.ordered and content.delimiter == ")" else ""
             items = Markup("").join(Markup(f"<li{attrs}>{self._contents(item)}</li>") for item in content.items)
             return Markup(f"<{tag}{start}{attrs}>{items}</{tag}>")
         if isinstance(content, m.BlockQuote):
