@@ -95,6 +95,7 @@ class ListBlock:
     ordered: bool
     start: int
     items: tuple[tuple["Content", ...], ...]
+    delimiter: str = "."  # what follows an ordered list's numbers: "." (`1.`) or ")" (`1)`)
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class ListMembership:
     list_index: int
     ordered: bool
     number: int
+    delimiter: str = "."  # "." or ")", as the list was written
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ caller gets one Edition per translation language, ready to render.
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,6 +18,7 @@ from ..files import ChapterFiles, read_book_folder
 from ..problems import BookError, Location, Problem, error, has_errors
 from ..text.blocks import images, map_runs, plain_inlines, plain_text, quotes_as_text
 from ..text.orthography import corrections
+from ..text.slugs import slug as slug_of
 from .alignment import pair_blocks
 from .config import BookConfig, parse_config
 from .markdown import pandoc_json, parse_blocks
@@ -127,7 +127,9 @@ def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime) -> tupl
         problems += found
         for block in source_blocks + target_blocks:
             problems += _image_problems(block, book_dir, Path(block.location.path))
-        slug = _slug(Path(files.name).stem) or f"chapter-{number}"
+        slug = slug_of(Path(files.name).stem) or f"chapter-{number}"
+        if any(other.slug == slug for other in chapters):  # `01-á.md` and `01-a.md`: anchors must differ
+            slug = f"{slug}-{number}"
         titles, by_heading = _chapter_titles(source_blocks, target_blocks, source_lang, target_lang)
         chapters.append(
             m.Chapter(
@@ -158,7 +160,8 @@ def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime) -> tupl
     if len(chapters) == 1 and not first.titled_by_heading:
         chapters[0] = m.Chapter(**{**first.__dict__, "titles": {lang: titles[lang] for lang in (source_lang, target_lang)}})
 
-    slug = _slug(titles.get(target_lang, "")) or _slug(book_dir.name) or "book"
+    # The translation's title names the files; a title in Persian (or Arabic) script is transliterated.
+    slug = slug_of(titles.get(target_lang, "")) or slug_of(titles.get(source_lang, "")) or slug_of(book_dir.name) or "book"
     identifier = config.identifier or "urn:uuid:" + str(
         uuid.uuid5(uuid.NAMESPACE_URL, f"parallelbook:{titles[source_lang]}:{titles[target_lang]}:{target_lang}")
     )
@@ -259,11 +262,6 @@ def resolve_image(book_dir: Path, chapter_path: Path, reference: str) -> Path | 
         if candidate.is_file():
             return candidate
     return inside[0] if inside else None
-
-
-def _slug(text: str) -> str:
-    ascii_words = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("’", ""))
-    return "-".join(ascii_words)[:60].strip("-")
 
 
 def build_time_from(environ: dict[str, str], book_dir: Path) -> tuple[datetime, list[Problem]]:

@@ -102,6 +102,7 @@ class _Reader:
             if kind in ("BulletList", "OrderedList"):
                 ordered = kind == "OrderedList"
                 start = node["c"][0][0] if ordered else 1
+                delimiter = _delimiter(node["c"][0]) if ordered else "."
                 items = node["c"][1] if ordered else node["c"]
                 list_index += 1
                 for offset, item in enumerate(items):
@@ -115,7 +116,7 @@ class _Reader:
                             "list-item",
                             content,
                             Location(self.path, item_line),
-                            m.ListMembership(list_index, ordered, start + offset),
+                            m.ListMembership(list_index, ordered, start + offset, delimiter),
                         )
                     )
                 continue
@@ -179,7 +180,7 @@ class _Reader:
         if kind == "BulletList":
             return [m.ListBlock(False, 1, tuple(self.contents(item) for item in value))]
         if kind == "OrderedList":
-            return [m.ListBlock(True, value[0][0], tuple(self.contents(item) for item in value[1]))]
+            return [m.ListBlock(True, value[0][0], tuple(self.contents(item) for item in value[1]), _delimiter(value[0]))]
         if kind == "BlockQuote":
             return [m.BlockQuote(self.contents(value))]
         if kind == "CodeBlock":
@@ -321,6 +322,11 @@ _STYLE_OF = {
     "SmallCaps": "smallcaps",
     "Underline": "underline",
 }
+
+
+def _delimiter(attributes) -> str:
+    """")" for a list written `1)`, "." for `1.` (pandoc's ListAttributes: start, style, delimiter)."""
+    return ")" if attributes[2]["t"] == "OneParen" else "."
 
 
 def _block_kind(content: m.Content) -> str:

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from .. import model as m
 from ..text.bidi import Isolated, isolate_runs
 from ..text.blocks import plain_inlines
+from ..text.tokens import break_points, technical_tokens
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 QUOTES = {
@@ -73,6 +74,11 @@ class HtmlRenderer:
     templates mark the notes' aside), so that each block resolves to one
     language wherever a reading system shows it; unset, it follows `xhtml`
     (on for the EPUB, off for the PDF, whose HTML stays as it was).
+    `counters_in_style` writes an ordered list's `start` also as the counter
+    it means (`style="counter-reset: list-item N-1"`, CSS Lists 3): WeasyPrint
+    applies `start` only with presentational hints, which the PDFs do not use.
+    Unset, it is on for HTML and off for XHTML: the EPUB holds no inline style,
+    and reading systems read `start`.
     """
 
     lang: str
@@ -81,6 +87,7 @@ class HtmlRenderer:
     image_url: Callable[[m.Image], str]
     id_prefix: str
     lang_on_blocks: bool | None = None
+    counters_in_style: bool | None = None
     _note_count: int = 0
     _notes: list[RenderedNote] = field(default_factory=list)
 
@@ -102,14 +109,20 @@ class HtmlRenderer:
         return Markup(" ") + lang_attrs(self.lang, direction or self.direction, self.xhtml)
 
     # ------------------------------------------------------------ blocks
+    def _start(self, number: int) -> str:
+        """The attributes of an <ol> whose first item is numbered `number`."""
+        in_style = not self.xhtml if self.counters_in_style is None else self.counters_in_style
+        return f' start="{number}"' + (f' style="counter-reset: list-item {number - 1}"' if in_style else "")
+
     def _block(self, block: m.Block) -> Markup:
         if block.list_item is not None:
             item = block.list_item
             tag = "ol" if item.ordered else "ul"
-            start = f' start="{item.number}"' if item.ordered else ""
+            start = self._start(item.number) if item.ordered else ""
+            paren = " paren" if item.ordered and item.delimiter == ")" else ""
             attrs = self.block_attrs()
             return Markup(
-                f'<{tag} class="item"{start}{attrs}><li{attrs}>{self._contents(block.content)}</li></{tag}>'
+                f'<{tag} class="item{paren}"{start}{attrs}><li{attrs}>{self._contents(block.content)}</li></{tag}>'
             )
         return self._contents(block.content)
 
@@ -125,7 +138,8 @@ class HtmlRenderer:
             return Markup(f"<h{level}{attrs}>{self._inlines(content.inlines)}</h{level}>")
         if isinstance(content, m.ListBlock):
             tag = "ol" if content.ordered else "ul"
-            start = f' start="{content.start}"' if content.ordered and content.start != 1 else ""
+            start = self._start(content.start) if content.ordered and content.start != 1 else ""
+            start += ' class="paren"' if content.ordered and content.delimiter == ")" else ""
             items = Markup("").join(Markup(f"<li{attrs}>{self._contents(item)}</li>") for item in content.items)
             return Markup(f"<{tag}{start}{attrs}>{items}</{tag}>")
         if isinstance(content, m.BlockQuote):
@@ -160,13 +174,13 @@ class HtmlRenderer:
         if isinstance(inline, Isolated):
             return Markup(f'<span dir="{inline.direction}">{self._inlines(inline.children, depth, inline.direction)}</span>')
         if isinstance(inline, m.Text):
-            return escape(inline.text)
+            return self._text(inline.text)
         if isinstance(inline, m.Styled):
             tag = _TAGS[inline.style]
             css = ' class="smallcaps"' if inline.style == "smallcaps" else ""
             return Markup(f"<{tag}{css}>{self._inlines(inline.children, depth, base)}</{tag}>")
         if isinstance(inline, m.Code):
-            return Markup(f'<code dir="ltr">{escape(inline.text)}</code>')
+            return Markup(f'<code dir="ltr">{self._text(inline.text, marked=False)}</code>')
         if isinstance(inline, m.LineBreak):
             return Markup("<br/>" if self.xhtml else "<br>")
         if isinstance(inline, m.Quoted):
@@ -183,6 +197,25 @@ class HtmlRenderer:
         if isinstance(inline, m.Note):
             return self._note(inline)
         raise TypeError(f"unknown inline {inline!r}")
+
+    def _text(self, text: str, marked: bool = True) -> Markup:
+        """Text with its URLs, e-mail addresses, paths and dotted names in <span class="url"> (never
+        hyphenated, see the style sheets), and a <wbr> after each separator where they may break."""
+        tokens = technical_tokens(text)
+        if not tokens:
+            return escape(text)
+        wbr = Markup("<wbr/>" if self.xhtml else "<wbr>")
+        parts: list[Markup] = []
+        done = 0
+        for token in tokens:
+            parts.append(escape(text[done : token.start]))
+            word = text[token.start : token.end]
+            cuts = [0, *(break_points(word) if token.breakable else ()), len(word)]
+            inner = wbr.join(escape(word[a:b]) for a, b in zip(cuts, cuts[1:]))
+            parts.append(Markup(f'<span class="url">{inner}</span>') if marked else inner)
+            done = token.end
+        parts.append(escape(text[done:]))
+        return Markup("").join(parts)
 
     def _note(self, note: m.Note) -> Markup:
         self._note_count += 1
