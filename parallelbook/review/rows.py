@@ -216,8 +216,9 @@ def _reviewlanguage_name(parsed: ParsedBook, target_lang: str) -> tuple[Language
         for s in w.alignment.steps
         if s.shape == (1, 1)
     }
+    prepared: dict = {}  # each sentence's length and anchors, read once for calibrating and for aligning
     sentence_model = SentenceModel.calibrate(
-        [cut for cut in cuts.values() if cut[0] and cut[1]], lengths.ratio, source_lang, target_lang
+        [cut for cut in cuts.values() if cut[0] and cut[1]], lengths.ratio, source_lang, target_lang, prepared
     )
 
     folder = parsed.folder
@@ -237,7 +238,9 @@ def _reviewlanguage_name(parsed: ParsedBook, target_lang: str) -> tuple[Language
     used: set[Acceptance] = set()
     chapters = []
     for w in works:
-        chapter, found = _review_chapter(w, lengths, (sentence_model, cuts), (glossary, names), lock, accepts, used, source_lang, target_lang)
+        chapter, found = _review_chapter(
+            w, lengths, (sentence_model, cuts, prepared), (glossary, names), lock, accepts, used, source_lang, target_lang
+        )
         chapters.append(chapter)
         problems += found
     for acceptance in accepts:
@@ -264,7 +267,7 @@ def _reviewlanguage_name(parsed: ParsedBook, target_lang: str) -> tuple[Language
 def _review_chapter(
     w: _ChapterWork,
     lengths: LengthModel,
-    sentence_work: tuple[SentenceModel, dict],
+    sentence_work: tuple[SentenceModel, dict, dict],
     terms: tuple[Glossary, dict],
     lock,
     accepts: list[Acceptance],
@@ -293,10 +296,10 @@ def _review_chapter(
         located: list[Problem] = list(structural)
         findings = pair_findings(source, target, lengths, source_lang, target_lang)
         sentences = None
-        sentence_model, cuts = sentence_work
+        sentence_model, cuts, prepared = sentence_work
         cut = cuts.get((id(source), id(target)))
         if cut and cut[0] and cut[1] and not any(f.code == "UNTRANSLATED" for f in findings):
-            sentences = pair_sentences(cut[0], cut[1], sentence_model, source_lang, target_lang)
+            sentences = pair_sentences(cut[0], cut[1], sentence_model, source_lang, target_lang, prepared)
             findings = findings + sentence_findings(sentences, language_name(source_lang), language_name(target_lang))
         glossary, names = terms
         if not any(f.code == "UNTRANSLATED" for f in findings) and source.kind != "code":
