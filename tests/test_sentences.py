@@ -314,3 +314,14 @@ def test_a_very_long_pair_aligns_in_bounded_time():
     assert sum(step.shape == (1, 1) for step in result.steps) >= 390
     huge = align_sentences(side(3000, "a"), side(3000, "b"), SentenceModel())
     assert huge.steps[0].shape == (3000, 3000) and huge.unmatched == ()
+
+
+def test_sentence_length_skips_exactly_white_space_and_format_characters():
+    import unicodedata
+
+    from parallelbook.review.sentences import length
+
+    plane = [chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000]
+    invisible = [ch for ch in plane if ch.isspace() or unicodedata.category(ch) == "Cf"]
+    assert length("".join(plane)) == len(plane) - len(invisible)
+    assert length("می\u200cشود «نه»") == 9  # the ZWNJ and the space are not counted

@@ -217,8 +217,9 @@ def _review_language(parsed: ParsedBook, target_lang: str) -> tuple[LanguageRevi
         for s in w.alignment.steps
         if s.shape == (1, 1)
     }
+    prepared: dict = {}  # each sentence's length and anchors, read once for calibrating and for aligning
     sentence_model = SentenceModel.calibrate(
-        [cut for cut in cuts.values() if cut[0] and cut[1]], lengths.ratio, source_lang, target_lang
+        [cut for cut in cuts.values() if cut[0] and cut[1]], lengths.ratio, source_lang, target_lang, prepared
     )
 
     folder = parsed.folder
@@ -240,7 +241,9 @@ def _review_language(parsed: ParsedBook, target_lang: str) -> tuple[LanguageRevi
     problems += found
     chapters = []
     for w in works:
-        chapter, found = _review_chapter(w, lengths, (sentence_model, cuts), (glossary, names), lock, accepts, used, source_lang, target_lang)
+        chapter, found = _review_chapter(
+            w, lengths, (sentence_model, cuts, prepared), (glossary, names), lock, accepts, used, source_lang, target_lang
+        )
         chapter, found = _with_comments(chapter, found, comments)
         chapters.append(chapter)
         problems += found
@@ -279,7 +282,7 @@ def _review_language(parsed: ParsedBook, target_lang: str) -> tuple[LanguageRevi
 def _review_chapter(
     w: _ChapterWork,
     lengths: LengthModel,
-    sentence_work: tuple[SentenceModel, dict],
+    sentence_work: tuple[SentenceModel, dict, dict],
     terms: tuple[Glossary, dict],
     lock,
     accepts: list[Acceptance],
@@ -308,10 +311,10 @@ def _review_chapter(
         located: list[Problem] = list(structural)
         findings = pair_findings(source, target, lengths, source_lang, target_lang)
         sentences = None
-        sentence_model, cuts = sentence_work
+        sentence_model, cuts, prepared = sentence_work
         cut = cuts.get((id(source), id(target)))
         if cut and cut[0] and cut[1] and not any(f.code == "UNTRANSLATED" for f in findings):
-            sentences = pair_sentences(cut[0], cut[1], sentence_model, source_lang, target_lang)
+            sentences = pair_sentences(cut[0], cut[1], sentence_model, source_lang, target_lang, prepared)
             findings = findings + sentence_findings(sentences, language_name(source_lang), language_name(target_lang))
         glossary, names = terms
         if not any(f.code == "UNTRANSLATED" for f in findings) and source.kind != "code":

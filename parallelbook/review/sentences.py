@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 import re
 import statistics
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -63,15 +62,24 @@ ANCHOR_BONUS = 0.75  # an anchor both sides of a step share (at most ANCHOR_CAP 
 ANCHOR_CAP = 4
 
 
+# White space and the format characters (Unicode category Cf) that occur in text: ZWNJ and its kin, bidi marks
+# and controls, the soft hyphen, the Arabic letter mark and number signs, the BOM.
+_UNCOUNTED = re.compile(r"[\s\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
 def length(text: str) -> int:
     """Characters a reader reads, without spaces and invisible marks (as block_length counts)."""
-    return sum(1 for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
+    return len(text) - len(_UNCOUNTED.findall(text))
 
 
 # ---------------------------------------------------------------- anchors
 
+_DIGIT = re.compile(r"[0-9۰-۹٠-٩]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z]{2,}")
 _QUOTES = re.compile(r"[«“\"]")
+
+
+_NONE: Counter = Counter()  # shared by every sentence without numbers; never changed
 
 
 @dataclass(frozen=True)
@@ -86,12 +94,16 @@ class Anchors:
     notes: int
 
     @classmethod
-    def of(cls, sentence: Sentence, lang: str) -> "Anchors":
+    def of(cls, sentence: Sentence, lang: str, numbers: bool = True) -> "Anchors":
+        """`numbers`: read numbers (digits, and words that may stand for digits on the other side); a pair
+        with no digit on either side has no number to match, and number words are dear to read."""
         text = sentence.text
-        words = persian_number_words(text) if lang.split("-")[0] == "fa" else english_number_words(text)
+        words = []
+        if numbers:
+            words = persian_number_words(text) if lang.split("-")[0] == "fa" else english_number_words(text)
         return cls(
-            Counter(v for token in number_tokens(text) for v in token.values),
-            Counter(str(v) for v in words),
+            Counter(v for token in number_tokens(text) for v in token.values) if numbers else _NONE,
+            Counter(str(v) for v in words) if words else _NONE,
             frozenset(w.lower() for w in _LATIN_WORD.findall(text)),
             len(_QUOTES.findall(text)),
             int("?" in text or "؟" in text),
@@ -169,6 +181,7 @@ class SentenceModel:
         ratio: float,
         source_lang: str = "fa",
         target_lang: str = "en",
+        cache: dict | None = None,
     ) -> "SentenceModel":
         """The model of a book, from (some of) its pairs: the blocks' `ratio`, the spread of the sentences
         of pairs with as many sentences on each side, and how often the translator merges or splits.
@@ -199,7 +212,7 @@ class SentenceModel:
         counts: Counter = Counter()
         for src, tgt in pairs:
             if len(src) > 1 or len(tgt) > 1:
-                for step in align_sentences(src, tgt, first, source_lang, target_lang).steps:
+                for step in align_sentences(src, tgt, first, source_lang, target_lang, cache).steps:
                     counts[step.shape] += 1
         total = sum(counts.values())
         if total < 20:
@@ -268,12 +281,24 @@ class SentenceAlignment:
 class _Scorer:
     """Costs of steps over two sentence lists, each computed once."""
 
-    def __init__(self, source, target, model: SentenceModel, source_lang: str, target_lang: str):
+    def __init__(self, source, target, model: SentenceModel, source_lang: str, target_lang: str, cache: dict | None = None):
         self.model = model
-        self.s_len = [length(s.text) for s in source]
-        self.t_len = [length(t.text) for t in target]
-        self.s_anchors = [Anchors.of(s, source_lang) for s in source]
-        self.t_anchors = [Anchors.of(t, target_lang) for t in target]
+        cache = {} if cache is None else cache
+        numbers = any(_DIGIT.search(s.text) for s in source) or any(_DIGIT.search(t.text) for t in target)
+
+        def prepared(sentence: Sentence, lang: str) -> tuple[int, Anchors]:
+            key = (id(sentence), numbers)
+            found = cache.get(key)
+            if found is None or found[0] is not sentence:
+                found = cache[key] = (sentence, length(sentence.text), Anchors.of(sentence, lang, numbers))
+            return found[1], found[2]
+
+        s_prep = [prepared(s, source_lang) for s in source]
+        t_prep = [prepared(t, target_lang) for t in target]
+        self.s_len = [p[0] for p in s_prep]
+        self.t_len = [p[0] for p in t_prep]
+        self.s_anchors = [p[1] for p in s_prep]
+        self.t_anchors = [p[1] for p in t_prep]
         self.source_is_latin = source_lang.split("-")[0] not in ("fa", "ar", "ur", "ps", "ckb")
         self.log_prior = {shape: -math.log(p) for shape, p in model.priors}
         self._cache: dict[tuple[int, int, int, int], float] = {}
@@ -300,8 +325,11 @@ def align_sentences(
     model: SentenceModel,
     source_lang: str = "fa",
     target_lang: str = "en",
+    cache: dict | None = None,
 ) -> SentenceAlignment:
-    """The cheapest path of steps through both sentence lists, and the evidence for each unmatched sentence."""
+    """The cheapest path of steps through both sentence lists, and the evidence for each unmatched sentence.
+
+    `cache` keeps what each sentence offers (length, anchors) between alignments of the same sentences."""
     n, m = len(source), len(target)
     if n == 0 or m == 0:
         steps = tuple(SentenceStep(i, i + 1, 0, 0) for i in range(n)) + tuple(SentenceStep(n, n, j, j + 1) for j in range(m))
@@ -310,7 +338,7 @@ def align_sentences(
         return SentenceAlignment((SentenceStep(0, 1, 0, 1),), ())
     if n > MAX_SENTENCES or m > MAX_SENTENCES:
         return SentenceAlignment((SentenceStep(0, n, 0, m),), ())  # one step: nothing is reported
-    scorer = _Scorer(source, target, model, source_lang, target_lang)
+    scorer = _Scorer(source, target, model, source_lang, target_lang, cache)
     shapes = [shape for shape, _ in model.priors]
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -399,9 +427,14 @@ def cut_pair(source: m.Block, target: m.Block, source_lang: str, target_lang: st
 
 
 def pair_sentences(
-    source: Sequence[Sentence], target: Sequence[Sentence], model: SentenceModel, source_lang: str, target_lang: str
+    source: Sequence[Sentence],
+    target: Sequence[Sentence],
+    model: SentenceModel,
+    source_lang: str,
+    target_lang: str,
+    cache: dict | None = None,
 ) -> PairSentences:
-    alignment = align_sentences(source, target, model, source_lang, target_lang)
+    alignment = align_sentences(source, target, model, source_lang, target_lang, cache)
     return PairSentences(tuple(source), tuple(target), alignment, alignment.reported())
 
 

@@ -65,20 +65,27 @@ def _masked(text: str) -> str:
     return _DOMAIN.sub(blank, _URL.sub(blank, text))
 
 
-def _protected(text: str) -> list[bool]:
-    """Positions inside a matched pair of parentheses or brackets (where no sentence ends)."""
-    inside = [False] * len(text)
-    for opening, closing in (("(", ")"), ("[", "]"), ("{", "}")):
-        stack: list[int] = []
-        for index, ch in enumerate(text):
-            if ch == opening:
-                stack.append(index)
-            elif ch == closing and stack:
-                start = stack.pop()
-                if index - start < 600:  # an unclosed or huge bracket does not swallow a paragraph
-                    for k in range(start + 1, index):
-                        inside[k] = True
+_BRACKET = re.compile(r"[()\[\]{}]")
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """The insides (start, end) of matched pairs of parentheses or brackets, where no sentence ends."""
+    inside: list[tuple[int, int]] = []
+    stacks: dict[str, list[int]] = {"(": [], "[": [], "{": []}
+    for found in _BRACKET.finditer(text):
+        ch, index = found.group(), found.start()
+        if ch in stacks:
+            stacks[ch].append(index)
+        elif stacks[_PAIRS[ch]]:
+            start = stacks[_PAIRS[ch]].pop()
+            if index - start < 600:  # an unclosed or huge bracket does not swallow a paragraph
+                inside.append((start + 1, index))
     return inside
+
+
+def _is_protected(position: int, inside: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in inside)
 
 
 _CANDIDATE = re.compile(r"([.!?؟…‼⁇⁈⁉]+)([\"'”’»›)\]}]*)(?=\s|$)")
@@ -146,11 +153,9 @@ def split_sentences(text: str, lang: str = "en") -> list[Span]:
     protected = _protected(masked)
     cuts: list[int] = []
     line_start = 0
-    for index, ch in enumerate(masked):
-        if ch == "\n":
-            cuts.append(index)
+    cuts.extend(found.start() for found in re.finditer("\n", masked))
     for mark in _CANDIDATE.finditer(masked):
-        if protected[mark.end() - 1]:
+        if protected and _is_protected(mark.end() - 1, protected):
             continue  # inside brackets; a bracketed sentence "(It was.)" ends at its bracket
         line_start = masked.rfind("\n", 0, mark.start()) + 1
         if _is_boundary(text, masked, mark, line_start, lang):
@@ -249,16 +254,19 @@ def block_sentences(block: m.Block, lang: str) -> tuple[Sentence, ...]:
     return _sentences(bare, bare, lang, marks)
 
 
+_ALNUM = re.compile(r"[^\W_]")  # exactly the characters str.isalnum() accepts
+
+
 def _sentences(text: str, _shown: str, lang: str, note_offsets: list[int] = ()) -> tuple[Sentence, ...]:
     spans = split_sentences(text, lang)
     result = []
     alnum = 0
     position = 0
     for index, span in enumerate(spans):
-        alnum += sum(1 for ch in text[position : span.start] if ch.isalnum())
+        alnum += len(_ALNUM.findall(text, position, span.start))
         following = spans[index + 1].start if index + 1 < len(spans) else len(text) + 1
         notes = sum(1 for offset in note_offsets if span.start < offset < following)
         result.append(Sentence(index, text[span.start : span.end], span.start, span.end, notes, alnum))
-        alnum += sum(1 for ch in text[span.start : span.end] if ch.isalnum())
+        alnum += len(_ALNUM.findall(text, span.start, span.end))
         position = span.end
     return tuple(result)
