@@ -325,3 +325,24 @@ def test_sentence_length_skips_exactly_white_space_and_format_characters():
     invisible = [ch for ch in plane if ch.isspace() or unicodedata.category(ch) == "Cf"]
     assert length("".join(plane)) == len(plane) - len(invisible)
     assert length("می\u200cشود «نه»") == 9  # the ZWNJ and the space are not counted
+
+
+def test_a_url_or_code_goes_whole_into_one_sentence_span():
+    """A URL (with its <wbr> break opportunities) or a piece of code is never cut into a span per piece."""
+    from markupsafe import Markup
+
+    from parallelbook.render.sentence_spans import SentenceMark, alnum_count, mark_sentences
+
+    body = Markup(
+        '<p>See <span class="url">https://<wbr>example.com/<wbr>report-2021</span> now. '
+        "Then run <code>manage.<wbr>py</code> again.</p>"
+    )
+    second = len("Seehttpsexamplecomreport2021now")
+    marks = [SentenceMark(0, "k-1", "s", "first"), SentenceMark(second, "k-2", "s", "second")]
+    marked = str(mark_sentences(body, marks))
+    assert (
+        '<span class="s" data-s="k-1" title="first"><span class="url">https://<wbr>example.com/<wbr>report-2021</span></span>'
+        in marked
+    )
+    assert '<span class="s" data-s="k-2" title="second"><code>manage.<wbr>py</code></span>' in marked
+    assert alnum_count(Markup(marked)) == alnum_count(body)

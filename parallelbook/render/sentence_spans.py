@@ -22,6 +22,9 @@ from markupsafe import Markup, escape
 _TOKEN = re.compile(r"<!--.*?-->|<[^>]*>|[^<]+", re.S)
 _CHAR = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|.", re.S)
 _SKIPPED = {"pre"}  # elements whose text is not in any sentence (besides footnote references)
+# A URL, an address or a piece of code is one token (render/html.py marks it, with <wbr> where a line may
+# break): it goes whole into the sentence of its first letter, never split into a span per piece.
+_ATOMIC = re.compile(r'<(span) class="url"|<(code)\b')
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,8 @@ def mark_sentences(body: Markup, marks: list[SentenceMark]) -> Markup:
     skip_depth = 0
     skip_tag: list[str] = []
     opened: set[int] = set()
-    for token in _TOKEN.findall(str(body)):
-        if token.startswith("<"):
+    for token in _atomic_tokens(_TOKEN.findall(str(body))):
+        if token.startswith("<") and not _ATOMIC.match(token):
             out.append(token)
             name = re.match(r"</?\s*([A-Za-z0-9]+)", token)
             tag = name.group(1).lower() if name else ""
@@ -63,6 +66,15 @@ def mark_sentences(body: Markup, marks: list[SentenceMark]) -> Markup:
             out.append(token)
             continue
         pieces: list[tuple[int, str]] = []
+        if token.startswith("<"):  # an atomic token: its letters count, it stays whole
+            letters = sum(1 for raw in _text_chars(token) if raw.isalnum())
+            if letters:
+                while current + 1 < len(starts) and starts[current + 1] <= count:
+                    current += 1
+                count += letters
+                gap = False
+            pieces.append((current, token))
+            token = ""
         for match in _CHAR.finditer(token):
             raw = match.group()
             ch = html.unescape(raw) if raw.startswith("&") else raw
@@ -95,6 +107,35 @@ def mark_sentences(body: Markup, marks: list[SentenceMark]) -> Markup:
                 f'<span class="{escape(mark.classes)}" data-s="{escape(mark.key)}" title="{escape(mark.title)}"{focus}>{text}</span>'
             )
     return Markup("".join(out))
+
+
+def _atomic_tokens(tokens: list[str]) -> list[str]:
+    """The tokens with each URL or code element (tags and all) joined into one."""
+    joined: list[str] = []
+    index = 0
+    while index < len(tokens):
+        match = _ATOMIC.match(tokens[index])
+        if not match:
+            joined.append(tokens[index])
+            index += 1
+            continue
+        tag, depth, end = match.group(1) or match.group(2), 0, index
+        for end in range(index, len(tokens)):
+            if re.match(rf"<{tag}\b", tokens[end]):
+                depth += 1
+            elif re.match(rf"</{tag}\s*>", tokens[end]):
+                depth -= 1
+                if depth == 0:
+                    break
+        joined.append("".join(tokens[index : end + 1]))
+        index = end + 1
+    return joined
+
+
+def _text_chars(markup: str) -> list[str]:
+    """The characters of an element's text, entities decoded."""
+    text = "".join(token for token in _TOKEN.findall(markup) if not token.startswith("<"))
+    return list(html.unescape(text))
 
 
 def alnum_count(body: Markup) -> int:
