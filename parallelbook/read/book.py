@@ -8,7 +8,7 @@ caller gets one Edition per translation language, ready to render.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 from .. import model as m
 from ..files import ChapterFiles, read_book_folder
 from ..problems import BookError, Location, Problem, error, has_errors
-from ..text.blocks import images, map_runs, plain_inlines, plain_text, quotes_as_text
+from ..text.blocks import images, map_images, map_runs, plain_inlines, plain_text, quotes_as_text
 from ..text.orthography import corrections
 from ..text.slugs import slug as slug_of
 from .alignment import pair_blocks
@@ -123,10 +123,12 @@ def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime) -> tupl
         target_blocks = tuple(normalised_block(b, target_lang, config) for b in chapter.translations[target_lang])
         if not source_blocks or not target_blocks:
             continue
-        pairs, found = pair_blocks(source_blocks, target_blocks, source_lang=source_lang, target_lang=target_lang)
-        problems += found
         for block in source_blocks + target_blocks:
             problems += _image_problems(block, book_dir, Path(block.location.path))
+        source_blocks = tuple(_images_from_book_root(block, book_dir) for block in source_blocks)
+        target_blocks = tuple(_images_from_book_root(block, book_dir) for block in target_blocks)
+        pairs, found = pair_blocks(source_blocks, target_blocks, source_lang=source_lang, target_lang=target_lang)
+        problems += found
         slug = slug_of(Path(files.name).stem) or f"chapter-{number}"
         if any(other.slug == slug for other in chapters):  # `01-á.md` and `01-a.md`: anchors must differ
             slug = f"{slug}-{number}"
@@ -221,6 +223,24 @@ def _chapter_titles(source_blocks, target_blocks, source_lang, target_lang) -> t
 def _first_words(block: m.Block, count: int = 6) -> str:
     words = plain_text(block).split()
     return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
+def _images_from_book_root(block: m.Block, book_dir: Path) -> m.Block:
+    """The block with each image's path made relative to the book folder, as the model has it.
+
+    A chapter names its images relative to itself (or to the book's root); an output must not have to
+    know which chapter, or which side of a pair, an image came from, nor the folder the build ran in.
+    """
+    chapter = Path(block.location.path)
+    root = book_dir.resolve()
+
+    def located(image: m.Image) -> m.Image:
+        resolved = resolve_image(book_dir, chapter, image.path)
+        if resolved is None or not resolved.is_file():
+            return image  # reported by _image_problems
+        return replace(image, path=resolved.relative_to(root).as_posix())
+
+    return map_images(block, located)
 
 
 def _image_problems(block: m.Block, book_dir: Path, file_path: Path) -> list[Problem]:

@@ -13,7 +13,6 @@ from typing import Callable
 from markupsafe import Markup
 
 from .. import model as m
-from ..read.book import resolve_image
 from ..text.blocks import plain_inlines
 from .html import HtmlRenderer, RenderedNote, lang_attrs
 
@@ -64,15 +63,12 @@ def bookmark_text(source: str, target: str) -> str:
 
 
 def image_locator(edition: m.Edition) -> Callable[[m.Image], Path | None]:
-    """Find the file an image refers to (validated to exist when the book was gathered)."""
-    folder = edition.folder
+    """Find the file an image refers to: its path is relative to the book folder (read/book.py made it so)."""
+    folder = edition.folder.resolve()
 
     def locate(image: m.Image):
-        for chapter in edition.chapters:
-            resolved = resolve_image(folder, folder / chapter.source_path, image.path)
-            if resolved is not None and resolved.is_file():
-                return resolved
-        return None
+        found = folder / image.path
+        return found if found.is_file() else None
 
     return locate
 

@@ -31,26 +31,49 @@ def _map_inline(inline: m.Inline, fn: TextFunction) -> m.Inline:
 
 
 def map_contents(contents: tuple[m.Content, ...], fn: TextFunction) -> tuple[m.Content, ...]:
-    return tuple(_map_content(content, fn) for content in contents)
+    return _map_tree(contents, lambda inline: _map_inline(inline, fn))
 
 
-def _map_content(content: m.Content, fn: TextFunction) -> m.Content:
-    if isinstance(content, (m.Paragraph, m.Heading)):
-        return replace(content, inlines=map_inlines(content.inlines, fn))
-    if isinstance(content, m.ListBlock):
-        return replace(content, items=tuple(map_contents(item, fn) for item in content.items))
-    if isinstance(content, m.BlockQuote):
-        return m.BlockQuote(map_contents(content.blocks, fn))
-    if isinstance(content, m.Table):
-        return m.Table(
-            tuple(tuple(map_inlines(cell, fn) for cell in row) for row in content.header),
-            tuple(tuple(map_inlines(cell, fn) for cell in row) for row in content.rows),
-        )
-    return content
+def _map_tree(contents: tuple[m.Content, ...], on_inline: Callable[[m.Inline], m.Inline]) -> tuple[m.Content, ...]:
+    """The contents with every inline sequence's inlines replaced by `on_inline` of each."""
+
+    def inlines(items: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
+        return tuple(on_inline(inline) for inline in items)
+
+    def content_of(content: m.Content) -> m.Content:
+        if isinstance(content, (m.Paragraph, m.Heading)):
+            return replace(content, inlines=inlines(content.inlines))
+        if isinstance(content, m.ListBlock):
+            return replace(content, items=tuple(_map_tree(item, on_inline) for item in content.items))
+        if isinstance(content, m.BlockQuote):
+            return m.BlockQuote(_map_tree(content.blocks, on_inline))
+        if isinstance(content, m.Table):
+            return m.Table(
+                tuple(tuple(inlines(cell) for cell in row) for row in content.header),
+                tuple(tuple(inlines(cell) for cell in row) for row in content.rows),
+            )
+        return content
+
+    return tuple(content_of(content) for content in contents)
 
 
 def map_block(block: m.Block, fn: TextFunction) -> m.Block:
     return replace(block, content=map_contents(block.content, fn))
+
+
+def map_images(block: m.Block, fn: Callable[[m.Image], m.Image]) -> m.Block:
+    """The block with every image (in footnotes and inside links too) replaced by `fn` of it."""
+
+    def on_inline(inline: m.Inline) -> m.Inline:
+        if isinstance(inline, m.Image):
+            return fn(inline)
+        if isinstance(inline, (m.Styled, m.Quoted, m.Link)):
+            return replace(inline, children=tuple(on_inline(child) for child in inline.children))
+        if isinstance(inline, m.Note):
+            return m.Note(_map_tree(inline.blocks, on_inline))
+        return inline
+
+    return replace(block, content=_map_tree(block.content, on_inline))
 
 
 # ---------------------------------------------------------------- prose runs in context
