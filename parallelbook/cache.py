@@ -43,6 +43,10 @@ class Cache:
             return None
         return blob, meta.get("data", {})
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether an entry is there (not whether it is sound: get() says that)."""
+        return self.folder is not None and all(path.is_file() for path in self._paths(kind, key))
+
     def put(self, kind: str, key: str, blob: bytes, data: dict) -> None:
         if self.folder is None:
             return

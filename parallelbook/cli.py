@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--pdf-variant", choices=("pdf/ua-1",), default=None, help="a tagged, accessible PDF")
             sub.add_argument("--jobs", type=int, default=None, help="worker processes laying out chapters (default: the number of cores)")
             sub.add_argument("--no-cache", action="store_true", help="lay out everything again, ignoring BUILD/.cache")
+        if name in ("all", "epub", "watch"):
+            sub.add_argument(
+                "--page-list", choices=("auto", "print", "none"), default=None,
+                help="the EPUB's page-list of printed pages: auto (when the print layout is laid out or cached), "
+                "print (lay it out if need be), none (default: book.toml's [epub] page_list, else auto)",
+            )
         if name in ("all", "epub"):
             sub.add_argument("--kindle", action="store_true", help="also an AZW3 for Kindle (needs calibre's ebook-convert)")
             sub.add_argument("--kobo", action="store_true", help="also a kepub for Kobo (needs calibre and its KePub plugin)")

@@ -66,11 +66,12 @@ class Book:
         return tuple(e for e in self.editions if e.target_lang == lang)
 
 
-def parse_book(book_dir: Path, *, parse=pandoc_json) -> ParsedBook:
+def parse_book(book_dir: Path, *, parse=pandoc_json, memo=None) -> ParsedBook:
     """Read and parse every file of the book (one pandoc run per file), without pairing.
 
     Raises BookError only when the folder itself is unusable; problems in
     single files are returned in `problems` so that checks can report them all.
+    `memo`, if given, keeps what each file becomes (see `remembered`).
     """
     book_dir = book_dir.resolve()
     config_file, chapter_files, problems = read_book_folder(book_dir)
@@ -80,24 +81,30 @@ def parse_book(book_dir: Path, *, parse=pandoc_json) -> ParsedBook:
         problems += found
     chapters = []
     for files in chapter_files:
-        source, found = parse_blocks(files.source.text, files.source.shown, _parse_or_none(files.source.text, parse))
+        source, found = remembered(
+            memo, "blocks", (files.source.text, files.source.shown),
+            lambda f=files.source: parse_blocks(f.text, f.shown, _parse_or_none(f.text, parse)),
+        )
         problems += found
         translations = {}
         for lang, target in files.translations.items():
-            blocks, found = parse_blocks(target.text, target.shown, _parse_or_none(target.text, parse))
+            blocks, found = remembered(
+                memo, "blocks", (target.text, target.shown),
+                lambda f=target: parse_blocks(f.text, f.shown, _parse_or_none(f.text, parse)),
+            )
             problems += found
             translations[lang] = blocks
         chapters.append(ParsedChapter(files, source, translations))
     return ParsedBook(book_dir, config, tuple(chapters), tuple(problems))
 
 
-def load_book(book_dir: Path, *, build_time: datetime, parse=pandoc_json) -> Book:
+def load_book(book_dir: Path, *, build_time: datetime, parse=pandoc_json, memo=None) -> Book:
     """Read, parse, pair and normalise the whole book, or raise BookError with every problem."""
-    parsed = parse_book(book_dir, parse=parse)
+    parsed = parse_book(book_dir, parse=parse, memo=memo)
     problems = list(parsed.problems)
     editions: list[m.Edition] = []
     for lang in parsed.languages:
-        edition, found = _edition(parsed, lang, build_time)
+        edition, found = _edition(parsed, lang, build_time, memo)
         problems += found
         if edition is not None:
             editions.append(edition)
@@ -110,7 +117,17 @@ def _parse_or_none(text: str, parse):
     return parse(text) if text.strip() else None
 
 
-def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime) -> tuple[m.Edition | None, list[Problem]]:
+def remembered(memo, kind: str, inputs: tuple, make):
+    """make(), or what `memo` kept from a make() of the same kind on the same inputs.
+
+    A memo is a function (kind, inputs, make) -> value; the build's keeps each
+    file's blocks in its cache, so that an edit re-reads only the file edited.
+    Whatever a memo keeps must depend on `inputs` (and this code) alone.
+    """
+    return make() if memo is None else memo(kind, inputs, make)
+
+
+def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime, memo=None) -> tuple[m.Edition | None, list[Problem]]:
     book_dir, config = parsed.folder, parsed.config
     source_lang = config.source_language
     problems: list[Problem] = []
@@ -119,8 +136,17 @@ def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime) -> tupl
         files = chapter.files
         if target_lang not in chapter.translations:
             continue
-        source_blocks = tuple(normalised_block(b, source_lang, config) for b in chapter.source)
-        target_blocks = tuple(normalised_block(b, target_lang, config) for b in chapter.translations[target_lang])
+        # Normalising depends on the file's text (which its blocks came from), language and settings.
+        settings = (config.zwnj_fixes,)
+        source_blocks = remembered(
+            memo, "normalised", (files.source.text, files.source.shown, source_lang, settings),
+            lambda: tuple(normalised_block(b, source_lang, config) for b in chapter.source),
+        )
+        target_file = files.translations[target_lang]
+        target_blocks = remembered(
+            memo, "normalised", (target_file.text, target_file.shown, target_lang, settings),
+            lambda: tuple(normalised_block(b, target_lang, config) for b in chapter.translations[target_lang]),
+        )
         if not source_blocks or not target_blocks:
             continue
         pairs, found = pair_blocks(source_blocks, target_blocks, source_lang=source_lang, target_lang=target_lang)

@@ -19,6 +19,7 @@ from ..problems import Location, Problem, error, warning
 PDF_LAYOUTS = ("columns", "facing", "stacked")
 BINDINGS = ("rtl", "ltr")
 EPUB_LAYOUTS = ("interleaved", "columns")
+PAGE_LIST_SOURCES = ("auto", "print", "none")  # where the EPUB page-list comes from (see BookConfig.epub_page_list)
 PAPER_SIZES = {"A4": "A4", "A5": "A5", "Letter": "letter"}
 FONT_ROLES = ("persian", "persian_bold", "latin", "latin_italic", "latin_bold", "latin_bold_italic")
 
@@ -36,6 +37,9 @@ class BookConfig:
     binding: str = ""  # "rtl" or "ltr"; empty: the source language's direction
     epub_layout: str = "interleaved"
     epub_first: str = "source"
+    # The EPUB's page-list: "auto" (from the print layout when this build lays it out or the cache
+    # holds it), "print" (always: lay the print edition out for it) or "none".
+    epub_page_list: str = "auto"
     page_progression: str = ""  # EPUB spine: "rtl", "ltr" or "default"; empty: the source's direction
     zwnj_fixes: bool = True
     fonts: dict[str, Path] = field(default_factory=dict, hash=False)
@@ -74,6 +78,7 @@ SCHEMA: dict[str, dict[str, tuple[str, object]]] = {
         "layout": ("one of " + ", ".join(EPUB_LAYOUTS), lambda v: _one_of(v, EPUB_LAYOUTS)),
         "first": ("\"source\" or \"translation\"", lambda v: _one_of(v, ("source", "translation"))),
         "page_progression": ("\"rtl\", \"ltr\" or \"default\"", lambda v: _one_of(v, ("rtl", "ltr", "default"))),
+        "page_list": ("one of " + ", ".join(PAGE_LIST_SOURCES), lambda v: _one_of(v, PAGE_LIST_SOURCES)),
     },
     "orthography": {
         "zwnj_fixes": ("true or false", lambda v: isinstance(v, bool)),
@@ -210,6 +215,7 @@ def parse_config(text: str, path: Path, book_dir: Path) -> tuple[BookConfig, lis
         epub_layout=str(values.get("epub", {}).get("layout", "interleaved")),
         epub_first=str(values.get("epub", {}).get("first", "source")),
         page_progression=str(values.get("epub", {}).get("page_progression", "")),
+        epub_page_list=str(values.get("epub", {}).get("page_list", "auto")),
         zwnj_fixes=bool(values.get("orthography", {}).get("zwnj_fixes", True)),
         fonts=fonts,
     )

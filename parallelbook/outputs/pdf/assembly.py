@@ -74,10 +74,12 @@ def assemble(
     language: str,
     identifier: bytes,
     catalog: dict[str, object],
+    indexes: list[PieceIndex] | None = None,
 ) -> bytes:
-    """The book's PDF from its pieces, in the order and places given."""
+    """The book's PDF from its pieces, in the order and places given (`indexes`: the pieces', if known)."""
     readers = [PdfReader(io.BytesIO(data)) for data in pieces]
-    indexes = [index_piece(data) for data in pieces]
+    if indexes is None:
+        indexes = [index_piece(data) for data in pieces]
     folio_readers = [PdfReader(io.BytesIO(data)) for data in folios]
     writer = PdfWriter()
     where: dict[tuple[int, int], tuple[int, float]] = {}  # (piece, page) -> (book page, shift)

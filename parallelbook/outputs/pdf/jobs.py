@@ -19,6 +19,8 @@ import logging
 import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -28,7 +30,7 @@ from ...cache import Cache, digest
 from ...problems import Location, Problem
 from ...render.fonts import FontSet
 from ...render.views import chapter_outline
-from .assembly import Placement, assemble, catalog_entries, index_piece
+from .assembly import PieceIndex, Placement, assemble, catalog_entries, index_piece
 from .layout import (
     GEOMETRY,
     Folio,
@@ -58,6 +60,25 @@ class PieceResult:
     pages: int
     messages: tuple[str, ...]
     refused: tuple[str, ...]
+    index: PieceIndex  # its anchors and outline, read once when it was laid out
+
+    def meta(self) -> dict:
+        return {
+            "pages": self.pages,
+            "messages": list(self.messages),
+            "refused": list(self.refused),
+            "destinations": {name: list(place) for name, place in self.index.destinations.items()},
+            "outline": [list(entry) for entry in self.index.outline],
+        }
+
+    @classmethod
+    def from_cache(cls, data: bytes, meta: dict) -> "PieceResult":
+        index = PieceIndex(
+            meta["pages"],
+            {name: tuple(place) for name, place in meta["destinations"].items()},
+            tuple(tuple(entry) for entry in meta["outline"]),
+        )
+        return cls(data, meta["pages"], tuple(meta["messages"]), tuple(meta["refused"]), index)
 
 
 def _warm_up() -> None:
@@ -77,7 +98,14 @@ def lay_out_piece(html: str, base_url: str, allowed: tuple[str, ...]) -> PieceRe
         data = document.write_pdf(pdf_identifier=b"parallelbook-piece")
     finally:
         logger.removeHandler(collector)
-    return PieceResult(data, len(document.pages), tuple(collector.messages), tuple(guard.refused))
+    return PieceResult(data, len(document.pages), tuple(collector.messages), tuple(guard.refused), index_piece(data))
+
+
+@lru_cache(maxsize=1)
+def _weasyprint_version() -> str:
+    from importlib.metadata import version
+
+    return version("weasyprint")  # without importing WeasyPrint, which takes a second
 
 
 @dataclass
@@ -106,10 +134,8 @@ class PieceRunner:
             self._pool = None
 
     def key(self, html: str) -> str:
-        import weasyprint
-
         loaded = sorted(set(_FILE_URL.findall(html)))
-        return digest("piece", __version__, weasyprint.__version__, self.base_url, html, *(self._hash(url) for url in loaded))
+        return digest("piece-2", __version__, _weasyprint_version(), self.base_url, html, *(self._hash(url) for url in loaded))
 
     def _hash(self, url: str) -> str:
         if url not in self._file_hashes:
@@ -119,22 +145,45 @@ class PieceRunner:
                 self._file_hashes[url] = "missing"
         return url + "=" + self._file_hashes[url]
 
+    def _get(self, key: str) -> PieceResult | None:
+        cached = self.cache.get("pdf", key)
+        if cached is None:
+            return None
+        try:
+            return PieceResult.from_cache(*cached)
+        except (KeyError, TypeError, ValueError):  # an entry of another shape: made again
+            return None
+
+    def cached(self, documents: Iterable[str]) -> list[PieceResult] | None:
+        """The pieces from the cache, or None as soon as one is missing (nothing is laid out).
+
+        `documents` may be a generator: a piece after the first miss is never even rendered.
+        """
+        results = []
+        for html in documents:
+            found = self._get(self.key(html))
+            if found is None:
+                return None
+            results.append(found)
+        self.reused += len(results)
+        return results
+
     def run(self, documents: list[str]) -> list[PieceResult]:
         keys = [self.key(html) for html in documents]
         results: dict[int, PieceResult] = {}
         missing: list[int] = []
         for index, key in enumerate(keys):
-            cached = self.cache.get("pdf", key)
-            if cached is None:
+            found = self._get(key)
+            if found is None:
                 missing.append(index)
             else:
-                data, meta = cached
-                results[index] = PieceResult(data, meta["pages"], tuple(meta["messages"]), tuple(meta["refused"]))
+                results[index] = found
         self.reused += len(documents) - len(missing)
         self.laid_out += len(missing)
         bar = self.progress("laying out", len(missing)) if self.progress and missing else None
         done: dict[int, PieceResult] = {}
-        if len(missing) > 1 and self.jobs > 1:
+        if missing and (self._pool is not None or (len(missing) > 1 and self.jobs > 1)):
+            # Workers already running take even one piece: they have WeasyPrint imported.
             self.start()
             # The longest first, so that no worker is left with a long piece at the end.
             ordered = sorted(missing, key=lambda i: -len(documents[i]))
@@ -151,12 +200,7 @@ class PieceRunner:
         if bar:
             bar.close()
         for index, result in done.items():
-            self.cache.put(
-                "pdf",
-                keys[index],
-                result.data,
-                {"pages": result.pages, "messages": list(result.messages), "refused": list(result.refused)},
-            )
+            self.cache.put("pdf", keys[index], result.data, result.meta())
             results[index] = result
         return [results[index] for index in range(len(documents))]
 
@@ -167,13 +211,36 @@ def _side_of(number: int, binding: str) -> str:
     return ("left" if first_is_left else "right") if number % 2 == 1 else ("right" if first_is_left else "left")
 
 
-def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, runner: PieceRunner) -> RenderedPdf:
+@dataclass(frozen=True)
+class PrintLayout:
+    """The print edition laid out in pieces, not yet assembled: enough to know every printed page number."""
+
+    edition: m.Edition
+    settings: PdfSettings
+    front: tuple[PieceResult, ...]
+    chapters: tuple[PieceResult, ...]
+    page_numbers: dict[str, int]  # pair and heading anchors -> the printed page each starts on
+
+
+def lay_out_print(
+    edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, runner: PieceRunner, *, cached_only: bool = False
+) -> PrintLayout | None:
+    """Every piece of the print edition, laid out or from the cache.
+
+    With `cached_only`, nothing is laid out: None unless every piece is in the
+    cache (the EPUB uses this to point its page-list at a print edition that was
+    laid out before, without paying for one that was not).
+    """
     facing = settings.layout == "facing"
     geometry = GEOMETRY[settings.paper]
     source_style = side_style(edition.source_lang, edition.directions[0], fonts, geometry)
     target_style = side_style(edition.target_lang, edition.directions[1], fonts, geometry)
     chapters = edition.chapters
     views = [chapter_outline(chapter) for chapter in chapters]
+
+    def pieces(parts: list[Part]) -> list[PieceResult] | None:
+        documents = (document_html(edition, fonts, env, settings, part) for part in parts)
+        return runner.cached(documents) if cached_only else runner.run(list(documents))
 
     # 1. Every chapter, laid out where it does not matter where it falls.
     if facing:
@@ -183,8 +250,10 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
         ]
     else:
         chapter_parts = [Part("book", chapters=(chapter.number,), contents=False, folios=False, symmetric=True) for chapter in chapters]
-    chapter_results = runner.run([document_html(edition, fonts, env, settings, part) for part in chapter_parts])
-    chapter_indexes = [index_piece(result.data) for result in chapter_results]
+    chapter_results = pieces(chapter_parts)
+    if chapter_results is None:
+        return None
+    chapter_indexes = [result.index for result in chapter_results]
     if facing:
         for source_index, target_index in zip(chapter_indexes[::2], chapter_indexes[1::2]):
             check_streams_alike(_places(source_index), _places(target_index))
@@ -201,13 +270,33 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
             front_parts = [Part("title"), source_part, target_part]
         else:
             front_parts = [Part("book", chapters=(), contents=True, folios=False, symmetric=True, toc_pages=toc_pages)]
-        front_results = runner.run([document_html(edition, fonts, env, settings, part) for part in front_parts])
+        front_results = pieces(front_parts)
+        if front_results is None:
+            return None
         laid_front = front_results[0].pages + (2 * front_results[1].pages if facing else 0)
         if facing:
-            check_streams_alike(*(_places(index_piece(result.data)) for result in front_results[1:]))
+            check_streams_alike(*(_places(result.index) for result in front_results[1:]))
         if laid_front == front_pages:
             break
         front_pages = laid_front
+    return PrintLayout(
+        edition, settings, tuple(front_results), tuple(chapter_results), _page_numbers(chapter_indexes, chapter_starts, facing)
+    )
+
+
+def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, runner: PieceRunner) -> RenderedPdf:
+    return assemble_print(lay_out_print(edition, fonts, env, settings, runner), fonts, env, runner)
+
+
+def assemble_print(laid: PrintLayout, fonts: FontSet, env, runner: PieceRunner) -> RenderedPdf:
+    """The print edition's PDF from its pieces, with the running heads and page numbers of every page."""
+    edition, settings = laid.edition, laid.settings
+    facing = settings.layout == "facing"
+    geometry = GEOMETRY[settings.paper]
+    source_style = side_style(edition.source_lang, edition.directions[0], fonts, geometry)
+    target_style = side_style(edition.target_lang, edition.directions[1], fonts, geometry)
+    views = [chapter_outline(chapter) for chapter in edition.chapters]
+    front_results, chapter_results = list(laid.front), list(laid.chapters)
 
     # 3. Where every page goes, and what its margins say.
     pieces = [result.data for result in front_results + chapter_results]
@@ -233,13 +322,14 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
         language=edition.source_lang,
         identifier=digest(meta.identifier)[:32].encode("ascii"),
         catalog=catalog_entries(settings.binding, facing),
+        indexes=[result.index for result in front_results + chapter_results],
     )
 
     where = Location(edition.chapters[0].source_path)
     problems: list[Problem] = []
     for result in front_results + chapter_results + folio_results:
         problems += weasyprint_problems(where, result.refused, result.messages, ignore=_LINK_NOTICE)
-    return RenderedPdf(data, len(placements), _page_numbers(chapter_indexes, chapter_starts, facing), tuple(problems))
+    return RenderedPdf(data, len(placements), laid.page_numbers, tuple(problems))
 
 
 def _places(index) -> dict[str, tuple[int, float]]:
