@@ -426,7 +426,7 @@ def _summary(edition: m.Edition, layout: str, reading: tuple[Language, Language]
     if pages:
         sentences.append("Page-break markers and a page list give the page numbers of the printed (PDF) edition.")
     else:
-        sentences.append("It has no page list: it does not give the page numbers of the printed (PDF) edition.")
+        sentences.append("This edition does not give the page numbers of the printed (PDF) edition.")
     if cover:
         sentences.append("The cover image shows the two titles; its text alternative and the title page give them as text.")
     if images:

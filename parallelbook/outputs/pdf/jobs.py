@@ -315,7 +315,7 @@ def assemble_print(laid: PrintLayout, fonts: FontSet, env, runner: PieceRunner) 
             "/Subject": " / ".join(meta.subject[lang] for lang in edition.languages if lang in meta.subject),
             "/Keywords": ", ".join(edition.languages),
             "/Creator": "parallelbook",
-            "/Producer": "parallelbook (WeasyPrint, pypdf)",
+            "/Producer": "parallelbook (WeasyPrint)",
             "/CreationDate": _pdf_date(meta.modified),
             "/ModDate": _pdf_date(meta.modified),
         },
@@ -323,6 +323,7 @@ def assemble_print(laid: PrintLayout, fonts: FontSet, env, runner: PieceRunner) 
         identifier=digest(meta.identifier)[:32].encode("ascii"),
         catalog=catalog_entries(settings.binding, facing),
         indexes=[result.index for result in front_results + chapter_results],
+        cache=runner.cache,
     )
 
     where = Location(edition.chapters[0].source_path)
