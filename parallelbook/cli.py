@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--pdf-variant", choices=("pdf/ua-1",), default=None, help="a tagged, accessible PDF")
             sub.add_argument("--jobs", type=int, default=None, help="worker processes laying out chapters (default: the number of cores)")
             sub.add_argument("--no-cache", action="store_true", help="lay out everything again, ignoring BUILD/.cache")
+        if name == "watch":
+            sub.add_argument("--serve", action="store_true", help="also serve a live preview of the chapters on http://127.0.0.1:PORT/")
+            sub.add_argument("--port", type=int, default=8000, help="the preview's port (default: 8000; 0: any free port)")
         if name in ("all", "epub", "watch"):
             sub.add_argument(
                 "--page-list", choices=("auto", "print", "none"), default=None,
