@@ -23,7 +23,7 @@ from . import __version__
 from .cache import Cache, digest
 from .files import clean_stale_parts, write_bytes_atomically
 from .problems import BookError, Location, Outcome, Problem, Severity, error
-from .read.book import Book, build_time_from, load_book
+from .read.book import Book, build_time_from, load_book, prepare_files
 from .render.fonts import coverage_problems, font_set
 from .render.templating import TOOL_TEMPLATES, environment
 from .text.blocks import plain_text
@@ -107,7 +107,7 @@ class CachedPandoc:
         self.read: dict[str, dict] = {}
         self._pending = None  # the batch under way: an iterator of (text, raw JSON or None)
 
-    def _key(self, text: str) -> str:
+    def key(self, text: str) -> str:
         from .read.markdown import PANDOC_FORMAT
 
         return digest("pandoc", _pandoc_version(), PANDOC_FORMAT, text)
@@ -115,7 +115,7 @@ class CachedPandoc:
     def _from_cache(self, text: str) -> dict | None:
         from .read.markdown import decode_pandoc_json
 
-        cached = self.cache.get("pandoc", self._key(text))
+        cached = self.cache.get("pandoc", self.key(text))
         if cached is None:
             return None
         try:
@@ -127,7 +127,7 @@ class CachedPandoc:
         from .read.markdown import decode_pandoc_json, without_leaf_positions
 
         raw = without_leaf_positions(raw)
-        self.cache.put("pandoc", self._key(text), raw.encode("utf-8"), {})
+        self.cache.put("pandoc", self.key(text), raw.encode("utf-8"), {})
         return decode_pandoc_json(raw)
 
     def _run(self, text: str) -> dict:
@@ -137,7 +137,7 @@ class CachedPandoc:
 
         return self._keep(text, pypandoc.convert_text(text, "json", format=PANDOC_FORMAT))
 
-    def prefetch(self, book_dir: Path, jobs: int) -> None:
+    def prefetch(self, book_dir: Path, jobs: int, known: frozenset[str] = frozenset()) -> None:
         from .files import read_book_folder
         from .read.markdown import read_with_pandoc
 
@@ -146,7 +146,7 @@ class CachedPandoc:
         except BookError:
             return  # load_book reports it
         texts = list(dict.fromkeys(f.text for chapter in chapters for f in (chapter.source, *chapter.translations.values()) if f.text.strip()))
-        missing = [text for text in texts if text not in self.read and not self.cache.has("pandoc", self._key(text))]
+        missing = [text for text in texts if text not in self.read and text not in known and not self.cache.has("pandoc", self.key(text))]
         if missing:
             self._pending = read_with_pandoc(missing, jobs)
             self.statistics.pandoc_runs += len(missing)
@@ -190,11 +190,29 @@ class RememberedFiles:
     def __init__(self, cache: Cache, statistics: Statistics):
         self.cache = cache
         self.statistics = statistics
+        self.made: dict[str, object] = {}  # made in this build (by read.book.prepare_files's workers, say)
+
+    @staticmethod
+    def _key(kind: str, inputs: tuple) -> str:
+        return digest("model", kind, _reader_code(), repr(inputs))
+
+    def has(self, kind: str, inputs: tuple) -> bool:
+        key = self._key(kind, inputs)
+        return key in self.made or self.cache.has("model", key)
+
+    def keep(self, kind: str, inputs: tuple, value) -> None:
+        import pickle
+
+        key = self._key(kind, inputs)
+        self.made[key] = value
+        self.cache.put("model", key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), {})
 
     def __call__(self, kind: str, inputs: tuple, make):
         import pickle
 
-        key = digest("model", kind, _reader_code(), repr(inputs))
+        key = self._key(kind, inputs)
+        if key in self.made:
+            return self.made[key]
         found = self.cache.get("model", key)
         if found is not None:
             try:
@@ -360,9 +378,17 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
 
     started = time.monotonic()
     parse = CachedPandoc(cache, statistics)
-    parse.prefetch(book_dir, options.jobs)
+    memo = RememberedFiles(cache, statistics)
+    read: list[tuple[str, str]] = []
+    if options.jobs > 1 and not runner.started:
+        # No print layout to start workers for (an EPUB alone): the cores read the book instead.
+        read = prepare_files(book_dir, memo, jobs=options.jobs)
+        statistics.pandoc_runs += len(read)
+        for text, raw in read:
+            cache.put("pandoc", parse.key(text), raw.encode("utf-8"), {})
+    parse.prefetch(book_dir, options.jobs, known=frozenset(text for text, _raw in read))
     try:
-        book = load_book(book_dir, build_time=build_time, parse=parse, memo=RememberedFiles(cache, statistics) if options.cache else None)
+        book = load_book(book_dir, build_time=build_time, parse=parse, memo=memo)
     finally:
         parse.close()
     statistics.stages.append(("read", time.monotonic() - started))

@@ -82,14 +82,14 @@ def parse_book(book_dir: Path, *, parse=pandoc_json, memo=None) -> ParsedBook:
     chapters = []
     for files in chapter_files:
         source, found = remembered(
-            memo, "blocks", (files.source.text, files.source.shown),
+            memo, "blocks", _blocks_inputs(files.source),
             lambda f=files.source: parse_blocks(f.text, f.shown, _parse_or_none(f.text, parse)),
         )
         problems += found
         translations = {}
         for lang, target in files.translations.items():
             blocks, found = remembered(
-                memo, "blocks", (target.text, target.shown),
+                memo, "blocks", _blocks_inputs(target),
                 lambda f=target: parse_blocks(f.text, f.shown, _parse_or_none(f.text, parse)),
             )
             problems += found
@@ -117,6 +117,86 @@ def _parse_or_none(text: str, parse):
     return parse(text) if text.strip() else None
 
 
+def _blocks_inputs(file) -> tuple:
+    return (file.text, file.shown)
+
+
+def _normalised_inputs(file, lang: str, config: BookConfig) -> tuple:
+    # Normalising depends on the file's text (which its blocks came from), language and settings.
+    return (file.text, file.shown, lang, (config.zwnj_fixes,))
+
+
+def prepare_files(book_dir: Path, memo, *, jobs: int) -> list[tuple[str, str]]:
+    """Convert and normalise, in `jobs` worker processes, every file of the book that `memo` lacks.
+
+    The same work load_book would do file by file, spread over the cores:
+    each worker reads its share of the files with one pandoc process and
+    converts them while pandoc goes on.  What they make goes into the memo
+    (memo.keep), so load_book then only pairs and gathers.  Returns the
+    (text, pandoc JSON) of every file read, for the caller's pandoc cache.
+    Does nothing (and load_book does it all) when the folder cannot be read.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    try:
+        config_file, chapter_files, _problems = read_book_folder(book_dir.resolve())
+    except BookError:
+        return []
+    config = BookConfig()
+    if config_file is not None:
+        config, found = parse_config(config_file.text, Path(config_file.shown), book_dir.resolve())
+        if has_errors(found):
+            return []
+    work: dict[tuple, tuple[str, str, str]] = {}  # blocks inputs -> (text, shown, language), each file once
+    for chapter in chapter_files:
+        for lang, file in ((config.source_language, chapter.source), *chapter.translations.items()):
+            if not file.text.strip():
+                continue
+            if not (memo.has("blocks", _blocks_inputs(file)) and memo.has("normalised", _normalised_inputs(file, lang, config))):
+                work.setdefault(_blocks_inputs(file), (file.text, file.shown, lang))
+    if not work:
+        return []
+    items = list(work.values())
+    shares = [items[i::jobs] for i in range(jobs)]
+    # fork: the workers start in milliseconds with this code already imported (no thread runs yet).
+    with ProcessPoolExecutor(max_workers=len(shares), mp_context=get_context("fork")) as pool:
+        results = list(pool.map(_prepare_share, shares, [config] * len(shares)))
+    read = []
+    for share, made in zip(shares, results):
+        for (text, shown, lang), result in zip(share, made):
+            if result is None:
+                continue
+            raw, blocks, normalised = result
+            file = _Text(text, shown)
+            memo.keep("blocks", _blocks_inputs(file), blocks)
+            memo.keep("normalised", _normalised_inputs(file, lang, config), normalised)
+            read.append((text, raw))
+    return read
+
+
+@dataclass(frozen=True)
+class _Text:
+    text: str
+    shown: str
+
+
+def _prepare_share(share: list[tuple[str, str, str]], config: BookConfig) -> list[tuple[str, tuple, tuple] | None]:
+    """In a worker: (pandoc JSON, blocks and problems, normalised blocks) of each (text, shown, language), or None."""
+    from .markdown import decode_pandoc_json, read_with_pandoc, without_leaf_positions
+
+    made = []
+    for (text, shown, lang), (_text, raw) in zip(share, read_with_pandoc([text for text, _shown, _lang in share], 1)):
+        if raw is None:  # pandoc could not read it: load_book reads it again and reports it
+            made.append(None)
+            continue
+        raw = without_leaf_positions(raw)
+        blocks, problems = parse_blocks(text, shown, decode_pandoc_json(raw))
+        normalised = tuple(normalised_block(block, lang, config) for block in blocks)
+        made.append((raw, (blocks, problems), normalised))
+    return made
+
+
 def remembered(memo, kind: str, inputs: tuple, make):
     """make(), or what `memo` kept from a make() of the same kind on the same inputs.
 
@@ -136,15 +216,13 @@ def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime, memo=No
         files = chapter.files
         if target_lang not in chapter.translations:
             continue
-        # Normalising depends on the file's text (which its blocks came from), language and settings.
-        settings = (config.zwnj_fixes,)
         source_blocks = remembered(
-            memo, "normalised", (files.source.text, files.source.shown, source_lang, settings),
+            memo, "normalised", _normalised_inputs(files.source, source_lang, config),
             lambda: tuple(normalised_block(b, source_lang, config) for b in chapter.source),
         )
         target_file = files.translations[target_lang]
         target_blocks = remembered(
-            memo, "normalised", (target_file.text, target_file.shown, target_lang, settings),
+            memo, "normalised", _normalised_inputs(target_file, target_lang, config),
             lambda: tuple(normalised_block(b, target_lang, config) for b in chapter.translations[target_lang]),
         )
         if not source_blocks or not target_blocks:

@@ -121,8 +121,14 @@ _IGNORABLE = frozenset(
 
 def uncovered(text: str, faces: list[Face]) -> list[str]:
     """Characters of `text` that none of the faces can draw (so a renderer would fall back)."""
-    covered = frozenset().union(*(_cmap(face.path) for face in faces))
-    return sorted({ch for ch in text if ord(ch) not in covered and ord(ch) not in _IGNORABLE})
+    covered = _covered(tuple(face.path for face in faces))
+    return sorted(ch for ch in set(text) if ord(ch) not in covered)
+
+
+@lru_cache(maxsize=None)
+def _covered(paths: tuple[Path, ...]) -> frozenset[int]:
+    """What the faces draw, and what needs no face (made once: a book asks for every block)."""
+    return frozenset().union(*(_cmap(path) for path in paths)) | _IGNORABLE
 
 
 def coverage_problems(texts: list[tuple[Location, str, bool]], fonts: FontSet) -> list[Problem]:

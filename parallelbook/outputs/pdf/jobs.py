@@ -128,6 +128,10 @@ class PieceRunner:
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_warm_up)
         return self
 
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
