@@ -102,8 +102,8 @@ def assemble(
         key = digest(
             "pdf-run-1",
             repr([(p.piece, p.page, p.shift, p.folio, run[0] + n) for n, p in enumerate(run_placements)]),
-            *sorted({piece_hashes[p.piece] for p in run_placements}),
-            *sorted({folio_hashes[p.folio[0]] for p in run_placements if p.folio is not None}),
+            *(piece_hashes[p.piece] for p in run_placements),
+            *(folio_hashes[p.folio[0]] if p.folio is not None else "" for p in run_placements),
         )
         fragment = _cached_fragment(cache, key)
         if fragment is None:
