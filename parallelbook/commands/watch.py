@@ -110,11 +110,13 @@ def _saves(book_dir: Path, out_dir: Path):
     out = out_dir.resolve()
     default = watchfiles.DefaultFilter()
 
+    book = book_dir.resolve()
+
     def relevant(change, path: str) -> bool:
         resolved = Path(path).resolve()
-        return default(change, path) and not resolved.is_relative_to(out) and not any(
-            part.startswith(".") for part in resolved.relative_to(book_dir.resolve()).parts
-        )
+        if not default(change, path) or resolved.is_relative_to(out) or not resolved.is_relative_to(book):
+            return False
+        return not any(part.startswith(".") for part in resolved.relative_to(book).parts)
 
     # A batch ends 50 ms after its last change: an editor's save is one batch, not several.
     yield from watchfiles.watch(book_dir, watch_filter=relevant, step=50, debounce=800)

@@ -269,7 +269,7 @@ def render_epub(
     ).encode("utf-8")
 
     # Subset the faces to what the book's XHTML actually contains.
-    used = "".join(data.decode("utf-8") for name, data in files.items() if name.endswith(".xhtml"))
+    used = "".join(sorted(set("".join(data.decode("utf-8") for name, data in files.items() if name.endswith(".xhtml")))))
     for role, filename in FONT_FILES.items():
         files[f"EPUB/fonts/{filename}"] = subset(fonts.face(role).path, used, cache)
     for licence in licences:
