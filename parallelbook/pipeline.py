@@ -228,11 +228,11 @@ class RememberedFiles:
 
 @lru_cache(maxsize=1)
 def _reader_code() -> str:
-    """A hash of the code that turns a file into blocks: the model, the reader and the text rules."""
+    """A hash of what turns a file into blocks: pandoc, the model, the reader and the text rules."""
     files = [PACKAGE / "model.py", PACKAGE / "problems.py"]
     for folder in ("read", "text"):
         files += sorted(path for path in (PACKAGE / folder).rglob("*") if path.is_file() and "__pycache__" not in path.parts)
-    return digest(__version__, *(path.read_bytes() for path in files))
+    return digest(__version__, _pandoc_version(), *(path.read_bytes() for path in files))
 
 
 @lru_cache(maxsize=1)
