@@ -188,7 +188,8 @@ class _Builder:
                 for problem in exc.problems:
                     print(problem, file=sys.stderr, flush=True)
                 print("build failed; the previous outputs are kept. Waiting for the next change.", flush=True)
-                self.preview.update(replace(self.preview.snapshot, problems=tuple(exc.problems)))
+                if tuple(exc.problems) != self.preview.snapshot.problems:  # what the pages show already: no reload
+                    self.preview.update(replace(self.preview.snapshot, problems=tuple(exc.problems)))
             except Exception as exc:  # a bug: said, and the preview goes on
                 print(f"internal error while building ({type(exc).__name__}: {exc}); waiting for the next change", file=sys.stderr, flush=True)
             else:
