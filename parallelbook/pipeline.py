@@ -419,7 +419,7 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
             problems += pdf.problems
             rendered.append((out_dir / f"{stem}.pdf", pdf.data, f"PDF, {settings.layout} layout, {pdf.pages} pages"))
             page_numbers = pdf.page_numbers
-        elif "epub" in options.outputs and page_list != "none":
+        elif "epub" in options.outputs and (page_list == "print" or (page_list == "auto" and options.cache)):
             # An EPUB alone does not pay for the print layout unless asked ("print"): by default its
             # page-list comes from a print edition whose every piece is already in the cache.
             started = time.monotonic()

@@ -30,7 +30,6 @@ from ...cache import Cache, digest
 from ...problems import Location, Problem
 from ...render.fonts import FontSet
 from ...render.views import chapter_outline
-from .assembly import PieceIndex, Placement, assemble, catalog_entries, index_piece
 from .layout import (
     GEOMETRY,
     Folio,
@@ -73,6 +72,8 @@ class PieceResult:
 
     @classmethod
     def from_cache(cls, data: bytes, meta: dict) -> "PieceResult":
+        from .assembly import PieceIndex
+
         index = PieceIndex(
             meta["pages"],
             {name: tuple(place) for name, place in meta["destinations"].items()},
@@ -88,6 +89,8 @@ def _warm_up() -> None:
 def lay_out_piece(html: str, base_url: str, allowed: tuple[str, ...]) -> PieceResult:
     """Lay out one HTML document and write it as PDF (runs in a worker process)."""
     import weasyprint
+
+    from .assembly import index_piece
 
     guard = fetch_guard([Path(folder) for folder in allowed])
     collector = LogCollector()
@@ -294,6 +297,7 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
 
 def assemble_print(laid: PrintLayout, fonts: FontSet, env, runner: PieceRunner) -> RenderedPdf:
     """The print edition's PDF from its pieces, with the running heads and page numbers of every page."""
+    from .assembly import assemble, catalog_entries  # pypdf: imported only when a PDF is assembled
     edition, settings = laid.edition, laid.settings
     facing = settings.layout == "facing"
     geometry = GEOMETRY[settings.paper]
@@ -382,6 +386,7 @@ def _toc_pages(views, indexes, starts, facing, source_style, target_style) -> tu
 
 def _plan(edition, settings, views, front_results, chapter_results, source_style, target_style):
     """Placements of every page of every piece, and the folio of every book page."""
+    from .assembly import Placement
     facing = settings.layout == "facing"
     geometry = GEOMETRY[settings.paper]
     placements: list[Placement] = []
