@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -67,7 +68,7 @@ class Server:
             time.sleep(0.2)
 
     def stop(self):
-        self.process.terminate()
+        self.process.send_signal(signal.SIGINT)  # Ctrl-C, as a writer stops it
         try:
             self.process.wait(20)
         except subprocess.TimeoutExpired:
@@ -83,11 +84,13 @@ def served(tmp_path_factory):
     book = work / "book"
     shutil.copytree(FIXTURES / "books" / "bidi", book)
     server = Server(book)  # the outputs in BOOK/build, inside the book folder
-    status, _ = server.get("/_preview/wait?since=0")  # answered once the book has been gathered
-    assert status == 200
-    with Chromium(work / "profile") as browser:
-        yield {"server": server, "browser": browser, "book": book, "out": book / "build"}
-    server.stop()
+    try:
+        status, _ = server.get("/_preview/wait?since=0")  # answered once the book has been gathered
+        assert status == 200
+        with Chromium(work / "profile") as browser:
+            yield {"server": server, "browser": browser, "book": book, "out": book / "build"}
+    finally:
+        server.stop()
 
 
 def _show_until(browser, expression: str, timeout: float) -> float:

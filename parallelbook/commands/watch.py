@@ -16,6 +16,7 @@ goes on and the next save that mends it shows the chapters again.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -85,6 +86,7 @@ def _serve(args) -> Outcome:
     print(f"serving a live preview of {book_dir.resolve()} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
     builder = _Builder(book_dir, out_dir, options, preview)
     seen = None
+    signal.signal(signal.SIGTERM, _interrupt)  # stopped by a service manager: as by Ctrl-C, workers and all
     try:
         for _changes in _saves(book_dir, out_dir):
             build_time, problems = build_time_from(dict(os.environ), book_dir.resolve())
@@ -100,6 +102,10 @@ def _serve(args) -> Outcome:
         server.shutdown()
         builder.stop()
     return Outcome()
+
+
+def _interrupt(_signal, _frame):
+    raise KeyboardInterrupt
 
 
 def _saves(book_dir: Path, out_dir: Path):
