@@ -52,6 +52,10 @@ class Cache:
             return None
         return _verified(entry, kind, key, self.salt)
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether an entry is there (not whether it is sound: get() says that)."""
+        return self.folder is not None and self._path(kind, key).is_file()
+
     def put(self, kind: str, key: str, blob: bytes, data: dict) -> None:
         if self.folder is None:
             return

@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
                 "--cache-dir", default=None, metavar="DIR",  # a string: an empty one means none, not "."
                 help="keep the cache in DIR, which several builds may share (default: $PARALLELBOOK_CACHE_DIR, else OUT/.cache)",
             )
+        if name == "watch":
+            sub.add_argument("--serve", action="store_true", help="also serve a live preview of the chapters on http://127.0.0.1:PORT/")
+            sub.add_argument("--port", type=int, default=8000, help="the preview's port (default: 8000; 0: any free port)")
+        if name in ("all", "epub", "watch"):
+            sub.add_argument(
+                "--page-list", choices=("auto", "print", "none"), default=None,
+                help="the EPUB's page-list of printed pages: auto (when the print layout is laid out or cached), "
+                "print (lay it out if need be), none (default: book.toml's [epub] page_list, else auto)",
+            )
         if name in ("all", "epub"):
             sub.add_argument("--kindle", action="store_true", help="also an AZW3 for Kindle (needs calibre's ebook-convert)")
             sub.add_argument("--kobo", action="store_true", help="also a kepub for Kobo (needs calibre and its KePub plugin)")

@@ -26,7 +26,7 @@ from . import __version__
 from .cache import Cache, digest
 from .files import clean_stale_parts, shown_path, write_bytes_atomically
 from .problems import BookError, Location, Outcome, Problem, Severity, error, warning
-from .read.book import Book, build_time_from, load_book
+from .read.book import Book, build_time_from, load_book, prepare_files
 from .read.paper import parse_length, parse_trim
 from .render.fonts import coverage_problems, font_set
 from .render.templating import TOOL_TEMPLATES, environment
@@ -51,6 +51,7 @@ class Options:
     impose: str | None = None
     sheet: str | None = None
     epub_layout: str | None = None
+    page_list: str | None = None  # the EPUB's page-list: "auto", "print" or "none"; None: the book's setting
     jobs: int = 1  # worker processes laying out chapters
     cache: bool = True  # reuse and keep work in the cache
     cache_dir: Path | None = None  # where the cache is; None: OUT/.cache
@@ -105,53 +106,70 @@ def font_problems(book: Book, fonts) -> list[Problem]:
 class CachedPandoc:
     """pandoc's reading of a file, from the cache when the same text was read before.
 
-    `prefetch` reads every file of a book that the cache lacks, several at a
-    time (pandoc runs in its own process, so threads suffice).
+    `prefetch` starts pandoc on every file of a book that the cache lacks, all
+    in one batch per worker (see markdown.read_with_pandoc); each file's JSON
+    is then converted when the book's reader asks for it, while pandoc goes on
+    reading the files after it.
     """
 
     def __init__(self, cache: Cache, statistics: Statistics):
         self.cache = cache
         self.statistics = statistics
         self.read: dict[str, dict] = {}
+        self._pending = None  # the batch under way: an iterator of (text, raw JSON or None)
 
-    def _key(self, text: str) -> str:
+    def key(self, text: str) -> str:
         from .read.markdown import PANDOC_FORMAT
 
         return digest("pandoc", _pandoc_version(), PANDOC_FORMAT, text)
 
     def _from_cache(self, text: str) -> dict | None:
-        cached = self.cache.get("pandoc", self._key(text))
+        from .read.markdown import decode_pandoc_json
+
+        cached = self.cache.get("pandoc", self.key(text))
         if cached is None:
             return None
         try:
-            return json.loads(cached[0])
+            return decode_pandoc_json(cached[0].decode("utf-8"))
         except ValueError:
             return None
 
+    def _keep(self, text: str, raw: str) -> dict:
+        from .read.markdown import decode_pandoc_json, without_leaf_positions
+
+        raw = without_leaf_positions(raw)
+        self.cache.put("pandoc", self.key(text), raw.encode("utf-8"), {})
+        return decode_pandoc_json(raw)
+
     def _run(self, text: str) -> dict:
-        from .read.markdown import pandoc_json
+        import pypandoc
 
-        document = pandoc_json(text)
-        self.cache.put("pandoc", self._key(text), json.dumps(document, ensure_ascii=False).encode("utf-8"), {})
-        return document
+        from .read.markdown import PANDOC_FORMAT
 
-    def prefetch(self, book_dir: Path, jobs: int) -> None:
-        from concurrent.futures import ThreadPoolExecutor
+        return self._keep(text, pypandoc.convert_text(text, "json", format=PANDOC_FORMAT))
 
+    def prefetch(self, book_dir: Path, jobs: int, known: frozenset[str] = frozenset()) -> None:
         from .files import read_book_folder
+        from .read.markdown import read_with_pandoc
 
         try:
             _config, chapters, _problems = read_book_folder(book_dir.resolve())
         except BookError:
             return  # load_book reports it
-        texts = {f.text for chapter in chapters for f in (chapter.source, *chapter.translations.values()) if f.text.strip()}
-        missing = [text for text in texts if text not in self.read and self._from_cache(text) is None]
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for text, document in zip(missing, pool.map(self._run, missing)):
-                self.read[text] = document
-        self.statistics.pandoc_runs += len(missing)
+        texts = list(dict.fromkeys(f.text for chapter in chapters for f in (chapter.source, *chapter.translations.values()) if f.text.strip()))
+        missing = [text for text in texts if text not in self.read and text not in known and not self.cache.has("pandoc", self.key(text))]
+        if missing:
+            self._pending = read_with_pandoc(missing, jobs)
+            self.statistics.pandoc_runs += len(missing)
 
     def __call__(self, text: str) -> dict:
+        while text not in self.read and self._pending is not None:
+            try:
+                done, raw = next(self._pending)
+            except StopIteration:
+                self._pending = None
+                break
+            self.read[done] = self._keep(done, raw) if raw is not None else self._run(done)
         if text in self.read:
             return self.read[text]
         document = self._from_cache(text)
@@ -162,6 +180,70 @@ class CachedPandoc:
             document = self._run(text)
         self.read[text] = document
         return document
+
+    def close(self) -> None:
+        """Wait for a batch that was started but not read to the end (a build that failed early)."""
+        if self._pending is not None:
+            self._pending.close()
+            self._pending = None
+
+
+class RememberedFiles:
+    """What each file of the book became (its blocks; its normalised blocks), kept in the cache.
+
+    The memo of read.book.load_book: after a one-file edit only that file is
+    converted and normalised again.  Entries are pickles named by the file's
+    text, path, language and settings and by the reading code itself, so a new
+    version of that code never meets an old entry.  (They are unpickled, as
+    Sphinx does its environment: the cache is the book's own build folder.)
+    """
+
+    def __init__(self, cache: Cache, statistics: Statistics):
+        self.cache = cache
+        self.statistics = statistics
+        self.made: dict[str, object] = {}  # made in this build (by read.book.prepare_files's workers, say)
+
+    @staticmethod
+    def _key(kind: str, inputs: tuple) -> str:
+        return digest("model", kind, _reader_code(), repr(inputs))
+
+    def has(self, kind: str, inputs: tuple) -> bool:
+        key = self._key(kind, inputs)
+        return key in self.made or self.cache.has("model", key)
+
+    def keep(self, kind: str, inputs: tuple, value) -> None:
+        import pickle
+
+        key = self._key(kind, inputs)
+        self.made[key] = value
+        self.cache.put("model", key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), {})
+
+    def __call__(self, kind: str, inputs: tuple, make):
+        import pickle
+
+        key = self._key(kind, inputs)
+        if key in self.made:
+            return self.made[key]
+        found = self.cache.get("model", key)
+        if found is not None:
+            try:
+                value = pickle.loads(found[0])
+                self.statistics.files_read_from_cache += kind == "blocks"
+                return value
+            except Exception:  # an entry this code cannot read back (it was checked to be intact): made again
+                pass
+        value = make()
+        self.cache.put("model", key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), {})
+        return value
+
+
+@lru_cache(maxsize=1)
+def _reader_code() -> str:
+    """A hash of what turns a file into blocks: pandoc, the model, the reader and the text rules."""
+    files = [PACKAGE / "model.py", PACKAGE / "problems.py"]
+    for folder in ("read", "text"):
+        files += sorted(path for path in (PACKAGE / folder).rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+    return digest(__version__, _pandoc_version(), *(path.read_bytes() for path in files))
 
 
 @lru_cache(maxsize=1)
@@ -344,7 +426,7 @@ def build(book_dir: Path, out_dir: Path, options: Options, build_time: datetime,
 
     cache, unusable = open_cache(options, out_dir)
     runner = PieceRunner(cache=cache, jobs=options.jobs, base_url=book_dir.resolve().as_uri() + "/", allowed=(), progress=progress)
-    if "pdf" in options.outputs or "epub" in options.outputs:
+    if "pdf" in options.outputs or options.page_list == "print":
         runner.start()  # the workers start up while pandoc reads the book
     try:
         result = _build(
@@ -383,15 +465,26 @@ def open_cache(options: Options, out_dir: Path) -> tuple[Cache, tuple[Problem, .
 def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs, manifest_path, runner) -> BuildResult:
     """The build proper, once it is known that something changed: read, render, then write."""
     from .outputs.epub import render_epub
-    from .outputs.pdf.jobs import render_pdf_in_pieces
+    from .outputs.pdf.jobs import lay_out_print, render_pdf_in_pieces
     from .outputs.pdf.layout import render_pdf
     from .outputs.pdf.production import booklet_pdf, finished_pdf, print_problems
     from .problems import has_errors
 
     started = time.monotonic()
     parse = CachedPandoc(cache, statistics)
-    parse.prefetch(book_dir, options.jobs)
-    book = load_book(book_dir, build_time=build_time, parse=parse)
+    memo = RememberedFiles(cache, statistics)
+    read: list[tuple[str, str]] = []
+    if options.jobs > 1 and not runner.started:
+        # No print layout to start workers for (an EPUB alone): the cores read the book instead.
+        read = prepare_files(book_dir, memo, jobs=options.jobs)
+        statistics.pandoc_runs += len(read)
+        for text, raw in read:
+            cache.put("pandoc", parse.key(text), raw.encode("utf-8"), {})
+    parse.prefetch(book_dir, options.jobs, known=frozenset(text for text, _raw in read))
+    try:
+        book = load_book(book_dir, build_time=build_time, parse=parse, memo=memo)
+    finally:
+        parse.close()
     statistics.stages.append(("read", time.monotonic() - started))
     config = book.config
     fonts = font_set(config.fonts)
@@ -400,23 +493,24 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
     rendered: list[tuple[Path, bytes, str]] = []
     epubs: list[tuple[Path, object]] = []  # (path, edition), for the e-reader conversions
     runner.allowed = tuple(str(p) for p in [book.folder, TOOL_TEMPLATES, *(face.path.parent for face in fonts.faces)])
+    page_list = options.page_list or config.epub_page_list
     for edition in book.edition(options.language):
         stem = f"{edition.slug}.{edition.source_lang}-{edition.target_lang}"
-        # The EPUB's page-list points at the printed pages, so the PDF is laid out for it too.
         job = print_job(options, config, book.folder, binding=options.binding or config.binding or edition.directions[0])
-        found = print_problems(job, fonts)
-        if has_errors(found):
-            raise BookError(found)
-        if "pdf" in options.outputs:
+        if "pdf" in options.outputs:  # an EPUB alone is not refused for its print settings
+            found = print_problems(job, fonts)
+            if has_errors(found):
+                raise BookError(found)
             problems += found
         settings = job.settings
-        started = time.monotonic()
-        if settings.variant is None:
-            pdf = render_pdf_in_pieces(edition, fonts, env, settings, runner)
-        else:  # a tagged PDF's structure tree does not survive being cut in pieces
-            pdf = render_pdf(edition, fonts, env, settings)
-        statistics.stages.append((f"PDF {edition.source_lang}-{edition.target_lang}", time.monotonic() - started))
+        page_numbers = None  # the printed page of every pair, for the EPUB's page-list
         if "pdf" in options.outputs:
+            started = time.monotonic()
+            if settings.variant is None:
+                pdf = render_pdf_in_pieces(edition, fonts, env, settings, runner)
+            else:  # a tagged PDF's structure tree does not survive being cut in pieces
+                pdf = render_pdf(edition, fonts, env, settings)
+            statistics.stages.append((f"PDF {edition.source_lang}-{edition.target_lang}", time.monotonic() - started))
             problems += pdf.problems
             data, found = finished_pdf(pdf.data, job, edition.metadata.identifier)
             problems += found
@@ -426,6 +520,14 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
                 if found:
                     raise BookError(found)
                 rendered.append((out_dir / f"{stem}.booklet.pdf", booklet, description))
+            page_numbers = pdf.page_numbers
+        elif "epub" in options.outputs and (page_list == "print" or (page_list == "auto" and options.cache)):
+            # An EPUB alone does not pay for the print layout unless asked ("print"): by default its
+            # page-list comes from a print edition whose every piece is already in the cache.
+            started = time.monotonic()
+            laid = lay_out_print(edition, fonts, env, replace(settings, variant=None), runner, cached_only=page_list != "print")
+            page_numbers = laid.page_numbers if laid is not None else None
+            statistics.stages.append((f"print page numbers {edition.source_lang}-{edition.target_lang}", time.monotonic() - started))
         if "epub" in options.outputs:
             started = time.monotonic()
             layout = options.epub_layout or config.epub_layout
@@ -435,13 +537,14 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
                 env,
                 layout=layout,
                 first=config.epub_first,
-                page_numbers=pdf.page_numbers,
+                page_numbers=page_numbers if page_list != "none" else None,
                 page_direction=config.page_progression or None,
                 page_source=f"{stem}.pdf",
                 cache=cache,
             )
             problems += found
-            rendered.append((out_dir / f"{stem}.epub", data, f"EPUB 3, {layout} layout"))
+            pages = "with a page-list of the printed pages" if page_numbers is not None and page_list != "none" else "no page-list"
+            rendered.append((out_dir / f"{stem}.epub", data, f"EPUB 3, {layout} layout, {pages}"))
             epubs.append((out_dir / f"{stem}.epub", edition))
             statistics.stages.append((f"EPUB {edition.source_lang}-{edition.target_lang}", time.monotonic() - started))
     statistics.pieces_laid_out, statistics.pieces_reused = runner.laid_out, runner.reused
@@ -508,6 +611,7 @@ def options_from(args, environ: Mapping[str, str] = os.environ) -> Options:
         impose=args.impose,
         sheet=args.sheet,
         epub_layout=args.layout if "epub" in outputs else None,
+        page_list=getattr(args, "page_list", None),
         jobs=args.jobs or os.cpu_count() or 1,
         cache=not args.no_cache,
         cache_dir=Path(cache_dir) if cache_dir else None,

@@ -276,7 +276,7 @@ def render_epub(
     ).encode("utf-8")
 
     # Subset the faces to what the book's XHTML actually contains.
-    used = "".join(data.decode("utf-8") for name, data in files.items() if name.endswith(".xhtml"))
+    used = "".join(sorted(set("".join(data.decode("utf-8") for name, data in files.items() if name.endswith(".xhtml")))))
     for face in embedded:
         files[f"EPUB/fonts/{FONT_FILES[face.role]}"] = subset(face.path, used, cache)
     for licence in licences:
@@ -436,6 +436,8 @@ def _summary(edition: m.Edition, layout: str, reading: tuple[Language, Language]
     ]
     if pages:
         sentences.append("Page-break markers and a page list give the page numbers of the printed (PDF) edition.")
+    else:
+        sentences.append("This edition does not give the page numbers of the printed (PDF) edition.")
     if cover:
         sentences.append("The cover image shows the two titles; its text alternative and the title page give them as text.")
     if images:

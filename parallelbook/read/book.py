@@ -66,11 +66,12 @@ class Book:
         return tuple(e for e in self.editions if e.target_lang == lang)
 
 
-def parse_book(book_dir: Path, *, parse=pandoc_json) -> ParsedBook:
+def parse_book(book_dir: Path, *, parse=pandoc_json, memo=None) -> ParsedBook:
     """Read and parse every file of the book (one pandoc run per file), without pairing.
 
     Raises BookError only when the folder itself is unusable; problems in
     single files are returned in `problems` so that checks can report them all.
+    `memo`, if given, keeps what each file becomes (see `remembered`).
     """
     book_dir = book_dir.resolve()
     config_file, chapter_files, problems = read_book_folder(book_dir)
@@ -80,24 +81,30 @@ def parse_book(book_dir: Path, *, parse=pandoc_json) -> ParsedBook:
         problems += found
     chapters = []
     for files in chapter_files:
-        source, found = parse_blocks(files.source.text, files.source.shown, _parse_or_none(files.source.text, parse))
+        source, found = remembered(
+            memo, "blocks", _blocks_inputs(files.source),
+            lambda f=files.source: parse_blocks(f.text, f.shown, _parse_or_none(f.text, parse)),
+        )
         problems += found
         translations = {}
         for lang, target in files.translations.items():
-            blocks, found = parse_blocks(target.text, target.shown, _parse_or_none(target.text, parse))
+            blocks, found = remembered(
+                memo, "blocks", _blocks_inputs(target),
+                lambda f=target: parse_blocks(f.text, f.shown, _parse_or_none(f.text, parse)),
+            )
             problems += found
             translations[lang] = blocks
         chapters.append(ParsedChapter(files, source, translations))
     return ParsedBook(book_dir, config, tuple(chapters), tuple(problems))
 
 
-def load_book(book_dir: Path, *, build_time: datetime, parse=pandoc_json) -> Book:
+def load_book(book_dir: Path, *, build_time: datetime, parse=pandoc_json, memo=None) -> Book:
     """Read, parse, pair and normalise the whole book, or raise BookError with every problem."""
-    parsed = parse_book(book_dir, parse=parse)
+    parsed = parse_book(book_dir, parse=parse, memo=memo)
     problems = list(parsed.problems)
     editions: list[m.Edition] = []
     for lang in parsed.languages:
-        edition, found = _edition(parsed, lang, build_time)
+        edition, found = _edition(parsed, lang, build_time, memo)
         problems += found
         if edition is not None:
             editions.append(edition)
@@ -110,7 +117,97 @@ def _parse_or_none(text: str, parse):
     return parse(text) if text.strip() else None
 
 
-def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime) -> tuple[m.Edition | None, list[Problem]]:
+def _blocks_inputs(file) -> tuple:
+    return (file.text, file.shown)
+
+
+def _normalised_inputs(file, lang: str, config: BookConfig) -> tuple:
+    # Normalising depends on the file's text (which its blocks came from), language and settings.
+    return (file.text, file.shown, lang, (config.zwnj_fixes,))
+
+
+def prepare_files(book_dir: Path, memo, *, jobs: int) -> list[tuple[str, str]]:
+    """Convert and normalise, in `jobs` worker processes, every file of the book that `memo` lacks.
+
+    The same work load_book would do file by file, spread over the cores:
+    each worker reads its share of the files with one pandoc process and
+    converts them while pandoc goes on.  What they make goes into the memo
+    (memo.keep), so load_book then only pairs and gathers.  Returns the
+    (text, pandoc JSON) of every file read, for the caller's pandoc cache.
+    Does nothing (and load_book does it all) when the folder cannot be read.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    try:
+        config_file, chapter_files, _problems = read_book_folder(book_dir.resolve())
+    except BookError:
+        return []
+    config = BookConfig()
+    if config_file is not None:
+        config, found = parse_config(config_file.text, Path(config_file.shown), book_dir.resolve())
+        if has_errors(found):
+            return []
+    work: dict[tuple, tuple[str, str, str]] = {}  # blocks inputs -> (text, shown, language), each file once
+    for chapter in chapter_files:
+        for lang, file in ((config.source_language, chapter.source), *chapter.translations.items()):
+            if not file.text.strip():
+                continue
+            if not (memo.has("blocks", _blocks_inputs(file)) and memo.has("normalised", _normalised_inputs(file, lang, config))):
+                work.setdefault(_blocks_inputs(file), (file.text, file.shown, lang))
+    if not work:
+        return []
+    items = list(work.values())
+    shares = [items[i::jobs] for i in range(jobs)]
+    # fork: the workers start in milliseconds with this code already imported (no thread runs yet).
+    with ProcessPoolExecutor(max_workers=len(shares), mp_context=get_context("fork")) as pool:
+        results = list(pool.map(_prepare_share, shares, [config] * len(shares)))
+    read = []
+    for share, made in zip(shares, results):
+        for (text, shown, lang), result in zip(share, made):
+            if result is None:
+                continue
+            raw, blocks, normalised = result
+            file = _Text(text, shown)
+            memo.keep("blocks", _blocks_inputs(file), blocks)
+            memo.keep("normalised", _normalised_inputs(file, lang, config), normalised)
+            read.append((text, raw))
+    return read
+
+
+@dataclass(frozen=True)
+class _Text:
+    text: str
+    shown: str
+
+
+def _prepare_share(share: list[tuple[str, str, str]], config: BookConfig) -> list[tuple[str, tuple, tuple] | None]:
+    """In a worker: (pandoc JSON, blocks and problems, normalised blocks) of each (text, shown, language), or None."""
+    from .markdown import decode_pandoc_json, read_with_pandoc, without_leaf_positions
+
+    made = []
+    for (text, shown, lang), (_text, raw) in zip(share, read_with_pandoc([text for text, _shown, _lang in share], 1)):
+        if raw is None:  # pandoc could not read it: load_book reads it again and reports it
+            made.append(None)
+            continue
+        raw = without_leaf_positions(raw)
+        blocks, problems = parse_blocks(text, shown, decode_pandoc_json(raw))
+        normalised = tuple(normalised_block(block, lang, config) for block in blocks)
+        made.append((raw, (blocks, problems), normalised))
+    return made
+
+
+def remembered(memo, kind: str, inputs: tuple, make):
+    """make(), or what `memo` kept from a make() of the same kind on the same inputs.
+
+    A memo is a function (kind, inputs, make) -> value; the build's keeps each
+    file's blocks in its cache, so that an edit re-reads only the file edited.
+    Whatever a memo keeps must depend on `inputs` (and this code) alone.
+    """
+    return make() if memo is None else memo(kind, inputs, make)
+
+
+def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime, memo=None) -> tuple[m.Edition | None, list[Problem]]:
     book_dir, config = parsed.folder, parsed.config
     source_lang = config.source_language
     problems: list[Problem] = []
@@ -119,8 +216,15 @@ def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime) -> tupl
         files = chapter.files
         if target_lang not in chapter.translations:
             continue
-        source_blocks = tuple(normalised_block(b, source_lang, config) for b in chapter.source)
-        target_blocks = tuple(normalised_block(b, target_lang, config) for b in chapter.translations[target_lang])
+        source_blocks = remembered(
+            memo, "normalised", _normalised_inputs(files.source, source_lang, config),
+            lambda: tuple(normalised_block(b, source_lang, config) for b in chapter.source),
+        )
+        target_file = files.translations[target_lang]
+        target_blocks = remembered(
+            memo, "normalised", _normalised_inputs(target_file, target_lang, config),
+            lambda: tuple(normalised_block(b, target_lang, config) for b in chapter.translations[target_lang]),
+        )
         if not source_blocks or not target_blocks:
             continue
         for block in source_blocks + target_blocks:

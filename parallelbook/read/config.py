@@ -20,6 +20,7 @@ from ..text.orthography import EZAFE_SPELLINGS
 PDF_LAYOUTS = ("columns", "facing", "stacked")
 BINDINGS = ("rtl", "ltr")
 EPUB_LAYOUTS = ("interleaved", "columns")
+PAGE_LIST_SOURCES = ("auto", "print", "none")  # where the EPUB page-list comes from (see BookConfig.epub_page_list)
 PAPER_HELP = "a paper size (A4, A5, B5, Letter, Legal, half-letter, or WIDTHxHEIGHT with a unit such as 6x9in)"
 PDF_VARIANTS = ("pdf/ua-1", "pdf/x-1a", "pdf/x-3", "pdf/x-4")
 FONT_ROLES = (
@@ -40,6 +41,9 @@ class BookConfig:
     binding: str = ""  # "rtl" or "ltr"; empty: the source language's direction
     epub_layout: str = "interleaved"
     epub_first: str = "source"
+    # The EPUB's page-list: "auto" (from the print layout when this build lays it out or the cache
+    # holds it), "print" (always: lay the print edition out for it) or "none".
+    epub_page_list: str = "auto"
     page_progression: str = ""  # EPUB spine: "rtl", "ltr" or "default"; empty: the source's direction
     zwnj_fixes: bool = True
     ezafe: str = "hamza"  # the ezafe after a silent ه: "hamza" (خانهٔ), "yeh" (خانه‌ی) or "keep"
@@ -122,6 +126,7 @@ SCHEMA: dict[str, dict[str, tuple[str, object]]] = {
         "layout": ("one of " + ", ".join(EPUB_LAYOUTS), lambda v: _one_of(v, EPUB_LAYOUTS)),
         "first": ("\"source\" or \"translation\"", lambda v: _one_of(v, ("source", "translation"))),
         "page_progression": ("\"rtl\", \"ltr\" or \"default\"", lambda v: _one_of(v, ("rtl", "ltr", "default"))),
+        "page_list": ("one of " + ", ".join(PAGE_LIST_SOURCES), lambda v: _one_of(v, PAGE_LIST_SOURCES)),
     },
     "orthography": {
         "zwnj_fixes": ("true or false", lambda v: isinstance(v, bool)),
@@ -279,6 +284,7 @@ def parse_config(text: str, path: Path, book_dir: Path) -> tuple[BookConfig, lis
         epub_layout=str(values.get("epub", {}).get("layout", "interleaved")),
         epub_first=str(values.get("epub", {}).get("first", "source")),
         page_progression=str(values.get("epub", {}).get("page_progression", "")),
+        epub_page_list=str(values.get("epub", {}).get("page_list", "auto")),
         zwnj_fixes=bool(values.get("orthography", {}).get("zwnj_fixes", True)),
         ezafe=_valid(values.get("orthography", {}).get("ezafe"), lambda v: _one_of(v, EZAFE_SPELLINGS), "hamza"),
         keep_spellings=tuple(_valid(values.get("orthography", {}).get("keep"), _is_list_of_text, [])),

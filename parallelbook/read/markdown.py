@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .. import model as m
 from ..problems import Location, Problem, error, warning
@@ -46,15 +47,101 @@ _LEAF_WRAPPER = re.compile(
 
 
 def pandoc_json(text: str) -> dict:
-    """Run pandoc once on a whole file's text (the only process this module starts)."""
+    """Run pandoc once on a whole file's text."""
     import pypandoc
 
+    return decode_pandoc_json(pypandoc.convert_text(text, "json", format=PANDOC_FORMAT))
+
+
+def without_leaf_positions(raw: str) -> str:
+    """pandoc's JSON without the position wrappers of single inlines, which the reader never uses."""
     # split() keeps the one captured group, the wrapped inline, in place of each wrapper
-    raw = "".join(_LEAF_WRAPPER.split(pypandoc.convert_text(text, "json", format=PANDOC_FORMAT)))
+    return "".join(_LEAF_WRAPPER.split(raw))
+
+
+def decode_pandoc_json(raw: str) -> dict:
+    """pandoc's JSON as a dict, without the inline position wrappers the reader never uses."""
+    raw = without_leaf_positions(raw)
     try:
         return json.loads(raw)
     except RecursionError:  # nested far deeper than MAX_NESTING: reported by parse_blocks
         return {"pandoc-api-version": [], "meta": {}, "blocks": [], TOO_DEEP: True}
+
+
+# Several texts through one pandoc process, each read on its own (an unclosed fence in one
+# cannot swallow the next): pandoc starts once instead of once per file, which on a book of
+# many short chapters is most of the time spent reading.  Input: each text's length in bytes
+# on a line, then the text; output: one JSON document per line, or "error ..." for a text
+# pandoc could not read (read again alone, to report it the usual way).  pandoc's command
+# line ends a text with a newline, so the same is done here: the positions are the same.
+BATCH_SCRIPT = Path(__file__).with_name("pandoc_batch.lua")
+
+
+def read_with_pandoc(texts: list[str], processes: int = 1):
+    """Yield (text, raw JSON) for every text, in order, read by `processes` pandoc processes at once.
+
+    The texts are dealt out in turn, so every process advances through the book
+    at the same pace and the first texts come back first: the caller converts
+    them while pandoc reads the rest.  A text pandoc fails on is read again by
+    pandoc_json, which reports it as a single run would.
+    """
+    import subprocess
+    import threading
+    from queue import Queue
+
+    import pypandoc
+
+    if not texts:
+        return
+    processes = max(1, min(processes, len(texts)))
+    chunks = [texts[i::processes] for i in range(processes)]
+    queues: list[Queue] = [Queue() for _ in chunks]
+
+    def run(chunk: list[str], queue: Queue) -> None:
+        try:
+            process = subprocess.Popen(
+                [pypandoc.get_pandoc_path(), "lua", str(BATCH_SCRIPT), PANDOC_FORMAT],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            )
+        except OSError:
+            for _ in chunk:
+                queue.put(None)
+            return
+
+        def feed():
+            try:
+                for text in chunk:
+                    data = text.encode("utf-8")
+                    process.stdin.write(b"%d\n" % len(data) + data)
+                process.stdin.close()
+            except OSError:  # pandoc died: its missing answers are read again one by one
+                pass
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        answered = 0
+        for line in process.stdout:
+            if answered == len(chunk):
+                break
+            text = line.decode("utf-8").rstrip("\n")
+            queue.put(None if text.startswith("error ") else text)
+            answered += 1
+        for _ in range(answered, len(chunk)):
+            queue.put(None)
+        process.stdout.close()
+        process.wait()
+        feeder.join()
+
+    threads = [threading.Thread(target=run, args=(chunk, queue), daemon=True) for chunk, queue in zip(chunks, queues)]
+    for thread in threads:
+        thread.start()
+    try:
+        for index, text in enumerate(texts):
+            raw = queues[index % processes].get()
+            yield text, raw if raw is not None else None
+    finally:
+        for thread in threads:
+            thread.join()
 
 
 @dataclass

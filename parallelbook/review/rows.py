@@ -115,12 +115,12 @@ class BookReview:
         ]
 
 
-def review_book(book_dir: Path, lang: str | None = None, *, parse=pandoc_json) -> BookReview:
+def review_book(book_dir: Path, lang: str | None = None, *, parse=pandoc_json, memo=None) -> BookReview:
     """Read the book and its review files; align, flag and compare every pair (writes nothing).
 
-    `parse` turns a file's Markdown into pandoc's JSON (see book.parse_book).
+    `parse` turns a file's Markdown into pandoc's JSON, `memo` keeps each file's blocks (see book.parse_book).
     """
-    parsed = parse_book(book_dir, parse=parse)
+    parsed = parse_book(book_dir, parse=parse, memo=memo)
     languages = parsed.languages
     if lang is not None and lang not in languages:
         raise BookError(

@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
 from urllib.parse import unquote, urlparse
 
 from ... import __version__
@@ -30,7 +31,6 @@ from ...problems import Location, Problem
 from ...render.fonts import FontSet
 from ...render.views import chapter_outline
 from . import text_layer
-from .assembly import Placement, assemble, catalog_entries, index_piece
 from .finishing import page_side
 from .layout import (
     Folio,
@@ -42,13 +42,16 @@ from .layout import (
     document_html,
     facing_parts,
     fetch_guard,
-    geometry_of,
     folio_html,
+    geometry_of,
     number_label,
     side_style,
     toc_entries,
     weasyprint_problems,
 )
+
+if TYPE_CHECKING:
+    from .assembly import PieceIndex  # pypdf, imported only when a PDF is assembled
 
 MILLIMETRE = 72 / 25.4
 _FILE_URL = re.compile(r"file://[^\"')\s]+")
@@ -61,7 +64,29 @@ class PieceResult:
     pages: int
     messages: tuple[str, ...]
     refused: tuple[str, ...]
+    index: PieceIndex  # its anchors and outline, read once when it was laid out
     read: tuple[str, ...] = ()  # the files WeasyPrint loaded: fonts, images, whatever a book's CSS names
+
+    def meta(self) -> dict:
+        """What the cache keeps beside the piece's bytes (the files it read are kept with their hashes)."""
+        return {
+            "pages": self.pages,
+            "messages": list(self.messages),
+            "refused": list(self.refused),
+            "destinations": {name: list(place) for name, place in self.index.destinations.items()},
+            "outline": [list(entry) for entry in self.index.outline],
+        }
+
+    @classmethod
+    def from_cache(cls, data: bytes, meta: dict) -> "PieceResult":
+        from .assembly import PieceIndex
+
+        index = PieceIndex(
+            meta["pages"],
+            {name: tuple(place) for name, place in meta["destinations"].items()},
+            tuple(tuple(entry) for entry in meta["outline"]),
+        )
+        return cls(data, meta["pages"], tuple(meta["messages"]), tuple(meta["refused"]), index, tuple(meta["read"]))
 
 
 def _warm_up() -> None:
@@ -71,6 +96,8 @@ def _warm_up() -> None:
 def lay_out_piece(html: str, base_url: str, allowed: tuple[str, ...]) -> PieceResult:
     """Lay out one HTML document and write it as PDF (runs in a worker process)."""
     import weasyprint
+
+    from .assembly import index_piece
 
     text_layer.apply()
 
@@ -83,7 +110,7 @@ def lay_out_piece(html: str, base_url: str, allowed: tuple[str, ...]) -> PieceRe
         data = document.write_pdf(pdf_identifier=b"parallelbook-piece")
     finally:
         logger.removeHandler(collector)
-    return PieceResult(data, len(document.pages), tuple(collector.messages), tuple(guard.refused), tuple(sorted(set(guard.read))))
+    return PieceResult(data, len(document.pages), tuple(collector.messages), tuple(guard.refused), index_piece(data), tuple(sorted(set(guard.read))))
 
 
 @lru_cache(maxsize=1)
@@ -132,6 +159,10 @@ class PieceRunner:
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_warm_up)
         return self
 
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
@@ -140,7 +171,7 @@ class PieceRunner:
     def key(self, html: str) -> str:
         loaded = sorted(set(_FILE_URL.findall(html)))
         files = (url + "=" + self._hash(Path(unquote(urlparse(url).path))) for url in loaded)
-        return digest("piece", __version__, layout_engine(), text_layer.REVISION, self.base_url, *self.allowed, html, *files)
+        return digest("piece-2", __version__, layout_engine(), text_layer.REVISION, self.base_url, *self.allowed, html, *files)
 
     def _hash(self, path: Path) -> str:
         """The SHA-256 of a file as it is now (once per build), or "missing"."""
@@ -151,7 +182,7 @@ class PieceRunner:
                 self._file_hashes[str(path)] = "missing"
         return self._file_hashes[str(path)]
 
-    def _from_cache(self, key: str) -> PieceResult | None:
+    def _get(self, key: str) -> PieceResult | None:
         """A piece laid out before, if every file it loaded is still as it was.
 
         The key holds the files the HTML names by absolute URL; a book's own CSS may load others by a
@@ -165,25 +196,40 @@ class PieceRunner:
             read: dict[str, str] = meta["read"]
             if any(self._hash(Path(path)) != sha for path, sha in read.items()):
                 return None
-            return PieceResult(data, meta["pages"], tuple(meta["messages"]), tuple(meta["refused"]), tuple(read))
-        except (KeyError, TypeError, AttributeError):
+            return PieceResult.from_cache(data, meta)
+        except (KeyError, TypeError, ValueError, AttributeError):  # an entry of another shape: made again
             return None
+
+    def cached(self, documents: Iterable[str]) -> list[PieceResult] | None:
+        """The pieces from the cache, or None as soon as one is missing (nothing is laid out).
+
+        `documents` may be a generator: a piece after the first miss is never even rendered.
+        """
+        results = []
+        for html in documents:
+            found = self._get(self.key(html))
+            if found is None:
+                return None
+            results.append(found)
+        self.reused += len(results)
+        return results
 
     def run(self, documents: list[str]) -> list[PieceResult]:
         keys = [self.key(html) for html in documents]
         results: dict[int, PieceResult] = {}
         missing: list[int] = []
         for index, key in enumerate(keys):
-            cached = self._from_cache(key)
-            if cached is None:
+            found = self._get(key)
+            if found is None:
                 missing.append(index)
             else:
-                results[index] = cached
+                results[index] = found
         self.reused += len(documents) - len(missing)
         self.laid_out += len(missing)
         bar = self.progress("laying out", len(missing)) if self.progress and missing else None
         done: dict[int, PieceResult] = {}
-        if len(missing) > 1 and self.jobs > 1:
+        if missing and (self._pool is not None or (len(missing) > 1 and self.jobs > 1)):
+            # Workers already running take even one piece: they have WeasyPrint imported.
             self.start()
             # The longest first, so that no worker is left with a long piece at the end.
             ordered = sorted(missing, key=lambda i: -len(documents[i]))
@@ -201,26 +247,26 @@ class PieceRunner:
             bar.close()
         for index, result in done.items():
             self.cache.put(
-                "pdf",
-                keys[index],
-                result.data,
-                {
-                    "pages": result.pages,
-                    "messages": list(result.messages),
-                    "refused": list(result.refused),
-                    "read": {path: self._hash(Path(path)) for path in result.read},
-                },
+                "pdf", keys[index], result.data, {**result.meta(), "read": {path: self._hash(Path(path)) for path in result.read}}
             )
             results[index] = result
         return [results[index] for index in range(len(documents))]
 
 
+def _text_block(geometry) -> tuple:
+    """What of the geometry changes a piece's layout (not the split of the side margins)."""
+    return (geometry.symmetric, geometry.latin_size, geometry.persian_size, geometry.gap, geometry.top, geometry.bottom)
+
+
 @dataclass(frozen=True)
-class _Laid:
-    front: list[PieceResult]
-    chapters: list[PieceResult]
-    indexes: list
-    starts: list[int]
+class PrintLayout:
+    """The print edition laid out in pieces, not yet assembled: enough to know every printed page number."""
+
+    edition: m.Edition
+    settings: PdfSettings  # with the page count the gutter was chosen for
+    front: tuple[PieceResult, ...]
+    chapters: tuple[PieceResult, ...]
+    page_numbers: dict[str, int]  # pair and heading anchors -> the printed page each starts on
 
     @property
     def pages(self) -> int:
@@ -229,19 +275,47 @@ class _Laid:
         return front + sum(result.pages for result in self.chapters)
 
 
-def _text_block(geometry) -> tuple:
-    """What of the geometry changes a piece's layout (not the split of the side margins)."""
-    return (geometry.symmetric, geometry.latin_size, geometry.persian_size, geometry.gap, geometry.top, geometry.bottom)
+def lay_out_print(
+    edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, runner: PieceRunner, *, cached_only: bool = False
+) -> PrintLayout | None:
+    """Every piece of the print edition, laid out or from the cache.
+
+    The gutter grows with the page count, which is known only once the book is laid out.
+    The text block is chosen first and the margins get what is left, so a wider gutter
+    usually only moves every page's text outwards at assembly; only when the outside
+    margin cannot give way (a narrow page, a thick book) is the book laid out again,
+    with the gutter its first layout asked for.
+
+    With `cached_only`, nothing is laid out: None unless every piece is in the
+    cache (the EPUB uses this to point its page-list at a print edition that was
+    laid out before, without paying for one that was not).
+    """
+    laid = _lay_out_pieces(edition, fonts, env, settings, runner, cached_only)
+    for _attempt in range(3):
+        if laid is None:
+            return None
+        measured = replace(settings, pages=laid.pages)
+        if _text_block(geometry_of(measured, fonts)) != _text_block(geometry_of(settings, fonts)):
+            settings = measured
+            laid = _lay_out_pieces(edition, fonts, env, settings, runner, cached_only)
+            continue
+        return replace(laid, settings=measured)
+    return laid
 
 
-def _lay_out_pieces(edition, fonts, env, settings, runner, views) -> _Laid:
+def _lay_out_pieces(edition, fonts, env, settings, runner, cached_only: bool) -> PrintLayout | None:
     """Every chapter and the front matter laid out (through the cache), each where it does not
     matter where it falls: with both side margins alike, moved to its side at assembly."""
     facing = settings.layout == "facing"
     chapters = edition.chapters
+    views = [chapter_outline(chapter) for chapter in chapters]
     geometry = geometry_of(settings, fonts)
     source_style = side_style(edition.source_lang, edition.directions[0], fonts, geometry)
     target_style = side_style(edition.target_lang, edition.directions[1], fonts, geometry)
+
+    def pieces(parts: list[Part]) -> list[PieceResult] | None:
+        documents = (document_html(edition, fonts, env, settings, part) for part in parts)
+        return runner.cached(documents) if cached_only else runner.run(list(documents))
 
     # 1. Every chapter, laid out where it does not matter where it falls.
     if facing:
@@ -251,8 +325,10 @@ def _lay_out_pieces(edition, fonts, env, settings, runner, views) -> _Laid:
         ]
     else:
         chapter_parts = [Part("book", chapters=(chapter.number,), contents=False, folios=False, symmetric=True) for chapter in chapters]
-    chapter_results = runner.run([document_html(edition, fonts, env, settings, part) for part in chapter_parts])
-    chapter_indexes = [index_piece(result.data) for result in chapter_results]
+    chapter_results = pieces(chapter_parts)
+    if chapter_results is None:
+        return None
+    chapter_indexes = [result.index for result in chapter_results]
     if facing:
         for source_index, target_index in zip(chapter_indexes[::2], chapter_indexes[1::2]):
             check_streams_alike(_places(source_index), _places(target_index))
@@ -269,39 +345,38 @@ def _lay_out_pieces(edition, fonts, env, settings, runner, views) -> _Laid:
             front_parts = [Part("title", folios=False, symmetric=True), source_part, target_part]
         else:
             front_parts = [Part("book", chapters=(), contents=True, folios=False, symmetric=True, toc_pages=toc_pages)]
-        front_results = runner.run([document_html(edition, fonts, env, settings, part) for part in front_parts])
+        front_results = pieces(front_parts)
+        if front_results is None:
+            return None
         laid_front = front_results[0].pages + (2 * front_results[1].pages if facing else 0)
         if facing:
-            check_streams_alike(*(_places(index_piece(result.data)) for result in front_results[1:]))
+            check_streams_alike(*(_places(result.index) for result in front_results[1:]))
         if laid_front == front_pages:
             break
         front_pages = laid_front
-
-    return _Laid(front_results, chapter_results, chapter_indexes, chapter_starts)
+    return PrintLayout(
+        edition, settings, tuple(front_results), tuple(chapter_results), _page_numbers(chapter_indexes, chapter_starts, facing)
+    )
 
 
 def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, runner: PieceRunner) -> RenderedPdf:
-    facing = settings.layout == "facing"
-    views = [chapter_outline(chapter) for chapter in edition.chapters]
+    return assemble_print(lay_out_print(edition, fonts, env, settings, runner), fonts, env, runner)
 
-    # The gutter grows with the page count, which is known only once the book is laid out.
-    # The text block is chosen first and the margins get what is left, so a wider gutter
-    # usually only moves every page's text outwards at assembly; only when the outside
-    # margin cannot give way (a narrow page, a thick book) is the book laid out again,
-    # with the gutter its first layout asked for.
-    laid = _lay_out_pieces(edition, fonts, env, settings, runner, views)
-    for _attempt in range(3):
-        measured = replace(settings, pages=laid.pages)
-        if _text_block(geometry_of(measured, fonts)) != _text_block(geometry_of(settings, fonts)):
-            settings = measured
-            laid = _lay_out_pieces(edition, fonts, env, settings, runner, views)
-            continue
-        settings = measured
-        break
-    front_results, chapter_results, chapter_indexes, chapter_starts = laid.front, laid.chapters, laid.indexes, laid.starts
+
+def assemble_print(laid: PrintLayout, fonts: FontSet, env, runner: PieceRunner) -> RenderedPdf:
+    """The print edition's PDF from its pieces, with the running heads and page numbers of every page."""
+    from .assembly import (  # imported only when a PDF is assembled
+        assemble,
+        catalog_entries,
+    )
+
+    edition, settings = laid.edition, laid.settings
+    facing = settings.layout == "facing"
     geometry = geometry_of(settings, fonts)
     source_style = side_style(edition.source_lang, edition.directions[0], fonts, geometry)
     target_style = side_style(edition.target_lang, edition.directions[1], fonts, geometry)
+    views = [chapter_outline(chapter) for chapter in edition.chapters]
+    front_results, chapter_results = list(laid.front), list(laid.chapters)
 
     # 3. Where every page goes, and what its margins say.
     pieces = [result.data for result in front_results + chapter_results]
@@ -320,20 +395,22 @@ def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfS
             "/Subject": " / ".join(meta.subject[lang] for lang in edition.languages if lang in meta.subject),
             "/Keywords": ", ".join(edition.languages),
             "/Creator": "parallelbook",
-            "/Producer": "parallelbook (WeasyPrint, pypdf)",
+            "/Producer": "parallelbook (WeasyPrint)",
             "/CreationDate": _pdf_date(meta.modified),
             "/ModDate": _pdf_date(meta.modified),
         },
         language=edition.source_lang,
         identifier=digest(meta.identifier)[:32].encode("ascii"),
         catalog=catalog_entries(settings.binding, facing),
+        indexes=[result.index for result in front_results + chapter_results],
+        cache=runner.cache,
     )
 
     where = Location(edition.chapters[0].source_path)
     problems: list[Problem] = []
     for result in front_results + chapter_results + folio_results:
         problems += weasyprint_problems(where, result.refused, result.messages, ignore=_LINK_NOTICE)
-    return RenderedPdf(data, len(placements), _page_numbers(chapter_indexes, chapter_starts, facing), tuple(problems))
+    return RenderedPdf(data, len(placements), laid.page_numbers, tuple(problems))
 
 
 def _places(index) -> dict[str, tuple[int, float]]:
@@ -381,6 +458,7 @@ def _toc_pages(views, indexes, starts, facing, source_style, target_style) -> tu
 
 def _plan(edition, fonts, settings, views, front_results, chapter_results, source_style, target_style):
     """Placements of every page of every piece, and the folio of every book page."""
+    from .assembly import Placement
     facing = settings.layout == "facing"
     geometry = geometry_of(settings, fonts)
     placements: list[Placement] = []
