@@ -114,9 +114,13 @@ class Anchors:
 def _combined(items: Sequence[Anchors]) -> Anchors:
     if len(items) == 1:
         return items[0]
+    numbers, words = Counter(), Counter()
+    for a in items:  # update in place: sum() would make a new Counter for every item
+        numbers.update(a.numbers)
+        words.update(a.words)
     return Anchors(
-        sum((a.numbers for a in items), Counter()),
-        sum((a.words for a in items), Counter()),
+        numbers,
+        words,
         frozenset().union(*(a.latin for a in items)),
         sum(a.quotes for a in items),
         max(a.question for a in items),
@@ -124,23 +128,24 @@ def _combined(items: Sequence[Anchors]) -> Anchors:
     )
 
 
-def anchor_cost(source: Sequence[Anchors], target: Sequence[Anchors], source_is_latin: bool) -> float:
-    """Extra cost of pairing these sentences: negative when they share anchors, positive when one lacks them."""
-    s, t = _combined(source), _combined(target)
+def _combined_cost(s: Anchors, t: Anchors, source_is_latin: bool) -> float:
+    """Extra cost of pairing two runs of sentences (their anchors combined): negative when they share
+    anchors, positive when one lacks them."""
     unmatched = abs(s.notes - t.notes) + abs(s.question - t.question)
     matched = min(s.notes, t.notes) + min(s.question, t.question)
     if s.numbers or t.numbers:
-        missing, extra = s.numbers - t.numbers, t.numbers - s.numbers
-        for value in list(missing.elements()):
-            partner = next((o for o in extra if extra[o] and same_modulo_century(value, o)), None)
+        # Counter arithmetic with plain dicts: this runs for every cell of the alignment's band
+        missing = {v: n - t.numbers.get(v, 0) for v, n in s.numbers.items() if n > t.numbers.get(v, 0)}
+        extra = {v: n - s.numbers.get(v, 0) for v, n in t.numbers.items() if n > s.numbers.get(v, 0)}
+        for value in [v for v, n in missing.items() for _ in range(n)]:
+            partner = next((o for o in extra if extra[o] > 0 and same_modulo_century(value, o)), None)
             if partner is not None:
                 missing[value] -= 1
                 extra[partner] -= 1
-        missing -= t.words
-        extra -= s.words
-        lost = sum(missing.values()) + sum(extra.values())
-        unmatched += min(lost, ANCHOR_CAP)
-        matched += min(sum(s.numbers.values()) - sum(missing.values()), ANCHOR_CAP)
+        lost_source = sum(max(n - t.words.get(v, 0), 0) for v, n in missing.items())
+        lost_target = sum(max(n - s.words.get(v, 0), 0) for v, n in extra.items())
+        unmatched += min(lost_source + lost_target, ANCHOR_CAP)
+        matched += min(sum(s.numbers.values()) - lost_source, ANCHOR_CAP)
     if s.latin and not source_is_latin:
         # Latin words inside Persian (names, terms, code) are kept as they are by a translation
         shared = len(s.latin & t.latin)
@@ -302,6 +307,17 @@ class _Scorer:
         self.source_is_latin = source_lang.split("-")[0] not in ("fa", "ar", "ur", "ps", "ckb")
         self.log_prior = {shape: -math.log(p) for shape, p in model.priors}
         self._cache: dict[tuple[int, int, int, int], float] = {}
+        self._spans: dict[tuple[int, int, int], Anchors] = {}
+
+    def _span(self, anchors: list[Anchors], start: int, end: int) -> Anchors:
+        """The anchors of sentences start..end together, combined once for all the steps that use them."""
+        if end - start == 1:
+            return anchors[start]
+        key = (id(anchors), start, end)
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = _combined(anchors[start:end])
+        return found
 
     def cost(self, s0: int, s1: int, t0: int, t1: int) -> float:
         key = (s0, s1, t0, t1)
@@ -314,7 +330,7 @@ class _Scorer:
         if shape[0] and shape[1]:
             delta = self.model.delta(sum(self.s_len[s0:s1]), sum(self.t_len[t0:t1]))
             cost -= _log_tail(delta)
-            cost += anchor_cost(self.s_anchors[s0:s1], self.t_anchors[t0:t1], self.source_is_latin)
+            cost += _combined_cost(self._span(self.s_anchors, s0, s1), self._span(self.t_anchors, t0, t1), self.source_is_latin)
         self._cache[key] = cost
         return cost
 
