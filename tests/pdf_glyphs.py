@@ -97,14 +97,31 @@ def lines(path: Path) -> list[Line]:
 
 
 def below(found: list[Line], index: int) -> Line | None:
-    """The next line down in the same column as found[index]: the first below it that overlaps it."""
+    """The next line down in the same column as found[index]: the first below it that overlaps it, or,
+    at the foot of a page, the first line of that column on the next page (running heads skipped)."""
     line = found[index]
     for other in found[index + 1 :]:
         if other.page != line.page:
-            return None
+            break
+        if other.text.strip().isdigit():
+            continue  # the page number
         if other.baseline < line.baseline - 1 and other.x0 < line.x1 and other.x1 > line.x0:
             return other
-    return None
+    heads = _running_heads(found)
+    following = [
+        other
+        for other in found
+        if other.page == line.page + 1 and other.x0 < line.x1 and other.x1 > line.x0 and (other.baseline, other.text) not in heads
+    ]
+    return max(following, key=lambda other: other.baseline, default=None)
+
+
+def _running_heads(found: list[Line]) -> set[tuple[float, str]]:
+    """Lines drawn at the same height with the same text on more than one page: running heads."""
+    pages: dict[tuple[float, str], set[int]] = {}
+    for line in found:
+        pages.setdefault((line.baseline, line.text), set()).add(line.page)
+    return {key for key, where in pages.items() if len(where) > 1}
 
 
 def visual(logical_rtl: str) -> str:
