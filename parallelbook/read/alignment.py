@@ -80,7 +80,7 @@ class LengthModel:
         return (target_length - self.ratio * source_length) / math.sqrt(self.variance * source_length)
 
 
-def _log_tail(delta: float) -> float:
+def log_tail(delta: float) -> float:
     """log P(|Z| >= |delta|) for a standard normal Z, without underflow for large deltas."""
     x = abs(delta) / math.sqrt(2)
     if x < 20:
@@ -119,7 +119,7 @@ def step_cost(sources: Sequence[Block], targets: Sequence[Block], model: LengthM
     """-log of the probability of one step: its prior, its lengths, its kinds (and the affinity)."""
     cost = -math.log(PRIORS[(len(sources), len(targets))])
     if sources and targets:
-        cost -= _log_tail(model.delta(sum(map(block_length, sources)), sum(map(block_length, targets))))
+        cost -= log_tail(model.delta(sum(map(block_length, sources)), sum(map(block_length, targets))))
         cost += _kind_cost(sources, targets)
         if affinity is not None:
             cost += affinity(sources, targets)
@@ -173,7 +173,7 @@ def _align(source, target, s_len: list[int], t_len: list[int], model: LengthMode
                     continue
                 c = cost[pi][pj] - math.log(prior)
                 if di and dj:
-                    c -= _log_tail(model.delta(sum(s_len[pi:i]), sum(t_len[pj:j])))
+                    c -= log_tail(model.delta(sum(s_len[pi:i]), sum(t_len[pj:j])))
                     if di + dj > 2 or s_shape[pi] != t_shape[pj]:
                         c += _kind_cost(source[pi:i], target[pj:j])
                     if affinity is not None and c - AFFINITY_FLOOR < best:  # else it cannot win anyway

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .. import model as m
+from ..read.alignment import log_tail
 from ..text.sentences import Sentence, block_sentences
 from .flags import Finding
 from .numbers import english_number_words, number_tokens, persian_number_words, same_modulo_century
@@ -234,14 +235,6 @@ class SentenceModel:
         return cls(ratio=ratio, variance=variance, priors=tuple(sorted(priors.items())))
 
 
-def _log_tail(delta: float) -> float:
-    """log P(|Z| >= |delta|) for a standard normal Z, without underflow for large deltas."""
-    x = abs(delta) / math.sqrt(2)
-    if x < 20:
-        return math.log(max(math.erfc(x), 1e-300))
-    return -x * x - math.log(x * math.sqrt(math.pi))
-
-
 # ---------------------------------------------------------------- alignment
 
 
@@ -329,7 +322,7 @@ class _Scorer:
         cost = prior if prior is not None else -math.log(self.model.prior(shape))
         if shape[0] and shape[1]:
             delta = self.model.delta(sum(self.s_len[s0:s1]), sum(self.t_len[t0:t1]))
-            cost -= _log_tail(delta)
+            cost -= log_tail(delta)
             cost += _combined_cost(self._span(self.s_anchors, s0, s1), self._span(self.t_anchors, t0, t1), self.source_is_latin)
         self._cache[key] = cost
         return cost
