@@ -51,12 +51,7 @@ def command_watch(args, *, interval: float = 0.5, rounds: int | None = None) -> 
                         print(problem, file=sys.stderr, flush=True)
                     print("build failed; the previous outputs are kept. Waiting for the next change.", flush=True)
                 else:
-                    for problem in result.problems:
-                        print(problem, file=sys.stderr, flush=True)
-                    done = "nothing to rebuild" if result.up_to_date else result.statistics.summary()
-                    print(f"rebuilt in {time.monotonic() - started:.1f} s: {done}", flush=True)
-                    for written in result.written:
-                        print(f"  {written.path} ({written.description})", flush=True)
+                    _report(result, started)
             time.sleep(interval)
     except KeyboardInterrupt:
         pass
