@@ -105,6 +105,39 @@ def test_the_gutter_follows_the_print_on_demand_table():
             assert len(widths) == 1, (layout, widths)
 
 
+@pytest.mark.parametrize("paper", ["A4", "A5", "Letter", "6x9in", "148x210mm"])
+@pytest.mark.parametrize("layout", ["facing", "stacked"])
+def test_a_wider_gutter_leaves_a_one_block_page_laid_out_as_it_was(paper, layout):
+    # The centred margin of a page is what its layout sees: equal to the last digit, or the whole
+    # book is laid out again for nothing (A5 facing at 501 pages differed by 0.0005 mm).
+    trim = parse_trim(paper)[0]
+    for em in (0.42, 0.435, 0.45, 0.4613, 0.47, 0.48):  # faces of different widths
+        margins = {page_geometry(trim, layout, em, pages=pages).symmetric for pages in (0, 151, 301, 501, 701, 901)}
+        assert len(margins) == 1, (em, margins)
+
+
+def test_a_book_past_a_gutter_step_is_laid_out_once(tmp_path, monkeypatch, capsys):
+    """Its first chapter foretells the page count, so the gutter is right before the book is laid out."""
+    import parallelbook.outputs.pdf.geometry as geometry
+    from parallelbook.cli import main
+
+    chapters = 3
+    book = repeated_book(tmp_path / "book", chapters=chapters, repeats=2)
+    # The same table with its first step at four pages, so that a small book crosses it: two
+    # columns on A5 have no margin to spare, the wider gutter narrows them (a new layout).
+    monkeypatch.setattr(geometry, "GUTTER_TABLE", ((4, 0.375), (None, 0.875)))
+    out = tmp_path / "out"
+    assert main(["pdf", "--book", str(book), "--out", str(out), "--paper", "A5", "--jobs", "1", "--no-cache"]) == 0
+    printed = capsys.readouterr().out
+    laid_out = int(re.search(r"PDF pieces laid out: (\d+)", printed).group(1))
+    pages = len(PdfReader(next(out.glob("*.pdf"))).pages)
+    assert pages > 4
+    # One pass: each chapter, the front matter, and a folio document for each; plus the one
+    # chapter of the probe, laid out with the narrow gutter before the count was known.
+    # Laid out twice it was 3 * chapters + 3.
+    assert laid_out <= 2 * chapters + 2 + 1, printed
+
+
 # ---------------------------------------------------------------- bleed and crop marks
 
 

@@ -54,11 +54,11 @@ class Geometry:
     latin_size: float
     gap: float = 9.0  # between the two columns of the columns layout
     measure: float = 0.0  # the characters expected in a full English line (in one column, for columns)
-
-    @property
-    def symmetric(self) -> float:
-        """Each side margin of a page laid out centred, to be moved to its side of the spread."""
-        return round((self.inner + self.outer) / 2, 4)
+    # Each side margin of a page laid out centred, to be moved to its side of the spread.  Rounded
+    # from the page's width less the text block, not from the rounded inner and outer margins: a
+    # new gutter that leaves the text block as it was must not move it by a rounding (0.0005 mm
+    # was enough to lay a whole book out again).
+    symmetric: float = 0.0
 
 
 def gutter_for(pages: int) -> float:
@@ -128,4 +128,5 @@ def page_geometry(trim: TrimSize, layout: str, em: float, *, pages: int = 0, ble
     return Geometry(
         top=mm(top), bottom=mm(bottom), inner=mm(inner), outer=mm(outer),
         persian_size=round(size * PERSIAN_SCALE, 2), latin_size=size, gap=mm(gap), measure=round(measure, 1),
+        symmetric=mm(left_over / 2),
     )

@@ -30,6 +30,7 @@ from ...cache import Cache, digest
 from ...problems import Location, Problem
 from ...render.fonts import FontSet
 from ...render.views import chapter_outline
+from ...text.blocks import plain_text
 from . import text_layer
 from .finishing import page_side
 from .layout import (
@@ -152,6 +153,9 @@ class PieceRunner:
     reused: int = 0
     _file_hashes: dict[str, str] = field(default_factory=dict)
     _pool: ProcessPoolExecutor | None = None
+    # Pieces laid out in this build, by key: asked for again (the page-count probe's chapters,
+    # then the whole book), they are not laid out twice, even when there is no cache.
+    _made: dict[str, "PieceResult"] = field(default_factory=dict)
 
     def start(self) -> "PieceRunner":
         """Start the workers now, so that they import WeasyPrint while the book is being read."""
@@ -188,6 +192,8 @@ class PieceRunner:
         The key holds the files the HTML names by absolute URL; a book's own CSS may load others by a
         relative one (url("images/logo.png")), which only the record of what was read catches.
         """
+        if key in self._made:
+            return self._made[key]
         cached = self.cache.get("pdf", key)
         if cached is None:
             return None
@@ -246,6 +252,7 @@ class PieceRunner:
         if bar:
             bar.close()
         for index, result in done.items():
+            self._made[keys[index]] = result
             self.cache.put(
                 "pdf", keys[index], result.data, {**result.meta(), "read": {path: self._hash(Path(path)) for path in result.read}}
             )
@@ -290,6 +297,9 @@ def lay_out_print(
     cache (the EPUB uses this to point its page-list at a print edition that was
     laid out before, without paying for one that was not).
     """
+    settings = _with_estimated_pages(edition, fonts, env, settings, runner, cached_only)
+    if settings is None:
+        return None
     laid = _lay_out_pieces(edition, fonts, env, settings, runner, cached_only)
     for _attempt in range(3):
         if laid is None:
@@ -301,6 +311,43 @@ def lay_out_print(
             continue
         return replace(laid, settings=measured)
     return laid
+
+
+def _with_estimated_pages(edition, fonts, env, settings, runner, cached_only: bool) -> PdfSettings | None:
+    """The settings with the gutter of the book's length as its first chapters foretell it.
+
+    Where the gutter changes the text block (two columns on a page with no margin to spare), a
+    book laid out with the gutter of too few pages is laid out a second time, whole.  So the
+    first chapters (one for each worker, none waits) are laid out first and the rest estimated
+    from their pages per character; a wrong guess costs those chapters, not the book.  The
+    estimate depends on the book alone, so a cold build and a rebuild reach the same layout.
+    """
+    if _text_block(geometry_of(replace(settings, pages=0), fonts)) == _text_block(geometry_of(replace(settings, pages=10**6), fonts)):
+        return settings  # the gutter only moves the text block at assembly
+    chapters = edition.chapters
+    probe = chapters[: max(1, runner.jobs)]
+    parts = _chapter_parts(settings, probe)
+    documents = [document_html(edition, fonts, env, settings, part) for part in parts]
+    results = runner.cached(documents) if cached_only else runner.run(documents)
+    if results is None:
+        return None
+    probe_pages = sum(result.pages for result in results)
+    probe_characters = max(1, sum(_characters(chapter) for chapter in probe))
+    rest = sum(_characters(chapter) for chapter in chapters[len(probe):])
+    front = 3 if settings.layout == "facing" else 2
+    return replace(settings, pages=front + probe_pages + round(rest * probe_pages / probe_characters))
+
+
+def _characters(chapter: m.Chapter) -> int:
+    return sum(len(plain_text(pair.source.block)) + len(plain_text(pair.target.block)) for pair in chapter.pairs)
+
+
+def _chapter_parts(settings: PdfSettings, chapters) -> list[Part]:
+    """The pieces of these chapters: each laid out where it does not matter where it falls."""
+    if settings.layout == "facing":
+        source_part, target_part = (replace(part, folios=False, symmetric=True) for part in facing_parts(settings))
+        return [replace(part, chapters=(chapter.number,), contents=False) for chapter in chapters for part in (source_part, target_part)]
+    return [Part("book", chapters=(chapter.number,), contents=False, folios=False, symmetric=True) for chapter in chapters]
 
 
 def _lay_out_pieces(edition, fonts, env, settings, runner, cached_only: bool) -> PrintLayout | None:
@@ -318,14 +365,7 @@ def _lay_out_pieces(edition, fonts, env, settings, runner, cached_only: bool) ->
         return runner.cached(documents) if cached_only else runner.run(list(documents))
 
     # 1. Every chapter, laid out where it does not matter where it falls.
-    if facing:
-        source_part, target_part = (replace(part, folios=False, symmetric=True) for part in facing_parts(settings))
-        chapter_parts = [
-            replace(part, chapters=(chapter.number,), contents=False) for chapter in chapters for part in (source_part, target_part)
-        ]
-    else:
-        chapter_parts = [Part("book", chapters=(chapter.number,), contents=False, folios=False, symmetric=True) for chapter in chapters]
-    chapter_results = pieces(chapter_parts)
+    chapter_results = pieces(_chapter_parts(settings, chapters))
     if chapter_results is None:
         return None
     chapter_indexes = [result.index for result in chapter_results]
