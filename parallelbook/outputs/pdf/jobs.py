@@ -289,9 +289,11 @@ def lay_out_print(
 
     The gutter grows with the page count, which is known only once the book is laid out.
     The text block is chosen first and the margins get what is left, so a wider gutter
-    usually only moves every page's text outwards at assembly; only when the outside
-    margin cannot give way (a narrow page, a thick book) is the book laid out again,
-    with the gutter its first layout asked for.
+    usually only moves every page's text outwards at assembly.  Where the outside margin
+    cannot give way (two columns, a narrow page), the gutter is chosen for the page count
+    the first chapters foretell (_with_estimated_pages); only if the book then comes out
+    on the other side of a step of the table is it laid out again, with the gutter its
+    layout asked for.
 
     With `cached_only`, nothing is laid out: None unless every piece is in the
     cache (the EPUB uses this to point its page-list at a print edition that was
