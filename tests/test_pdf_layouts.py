@@ -144,6 +144,29 @@ def test_contents_give_the_page_of_every_chapter(laid_book):
         assert re.search(rf"Chapter {chapter}: The Principles of Chile’s Foreign Policy[ .]*{target_page}\b", contents), (chapter, target_page)
 
 
+@pytest.mark.parametrize("layout", ["columns", "facing"])
+def test_the_contents_link_to_their_chapters_in_the_built_pdf(tmp_path, layout):
+    # The build lays the contents out apart from the chapters (in pieces): each entry must still
+    # be a link, and it must lead to the page where its chapter begins.
+    book = repeated_book(tmp_path / "book", chapters=3, repeats=1)
+    result = run_build("pdf", "--book", str(book), "--layout", layout, "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(next((tmp_path / "out").glob("*.pdf")))
+    names = reader.named_destinations
+    reached = {}
+    for number, page in enumerate(reader.pages[:4]):
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+                name = str(annotation["/Dest"])
+                assert name in names, name
+                reached[name] = reader.get_destination_page_number(names[name])
+    assert len(reached) == 3, reached
+    for chapter, page in enumerate(sorted(reached.values()), start=1):
+        text = reader.pages[page].extract_text()
+        assert f"Chapter {chapter}:" in text or f"فصل {str(chapter).translate(str.maketrans('0123456789', '۰۱۲۳۴۵۶۷۸۹'))}:" in text, (chapter, page)
+
+
 def test_metadata_and_the_way_the_book_opens(laid_book):
     layout, _laid, path = laid_book
     reader = PdfReader(path)

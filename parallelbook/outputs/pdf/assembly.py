@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+from urllib.parse import unquote
 from dataclasses import dataclass
 
 from pypdf import PdfReader
@@ -29,6 +30,7 @@ from pypdf.generic import (
 )
 
 from ...cache import digest
+from .layout import BOOK_DESTINATION
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def assemble(
     for run in runs:
         run_placements = [placements[i] for i in run]
         key = digest(
-            "pdf-run-1",
+            "pdf-run-2",
             repr([(p.piece, p.page, p.shift, p.folio, run[0] + n) for n, p in enumerate(run_placements)]),
             *(piece_hashes[p.piece] for p in run_placements),
             *(folio_hashes[p.folio[0]] if p.folio is not None else "" for p in run_placements),
@@ -287,6 +289,7 @@ def _fragment(pieces: list[bytes], folios: list[bytes], placements: list[Placeme
                         [_number(x1 + placement.shift), _number(y1), _number(x2 + placement.shift), _number(y2)]
                     )
                 moved.pop("/P", None)  # its page is named by where it is listed
+                _link_within_the_book(moved)
                 annotation_slot = slot()
                 annotation_parts: list[bytes | int] = []
                 _emit(moved, annotation_parts, lambda r, d=document: ref(d, r))
@@ -303,6 +306,17 @@ def _fragment(pieces: list[bytes], folios: list[bytes], placements: list[Placeme
         _emit(target, parts, lambda r, d=(kind, document_index): ref(d, r), top=True)
         objects[local[(kind, document_index, _idnum)]] = parts
     return _Fragment(tuple(tuple(_merge(parts)) for parts in objects), tuple(page_slots))
+
+
+def _link_within_the_book(annotation: DictionaryObject) -> None:
+    """A link a piece wrote to another piece's anchor (layout.BOOK_DESTINATION) made a link to
+    the book's named destination of that anchor, which the assembly writes."""
+    action = annotation.get("/A")
+    action = action.get_object() if action is not None else None
+    uri = action.get("/URI") if isinstance(action, DictionaryObject) and action.get("/S") == "/URI" else None
+    if uri is not None and str(uri).startswith(BOOK_DESTINATION):
+        del annotation["/A"]
+        annotation[NameObject("/Dest")] = TextStringObject(unquote(str(uri)[len(BOOK_DESTINATION):]))
 
 
 def _merge(parts):

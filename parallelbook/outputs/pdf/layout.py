@@ -137,6 +137,12 @@ def _toc_label(source: dict, target: dict) -> str:
     return f"{_toc_title(source)} — {_toc_title(target)}"
 
 
+# A link from one piece of the book to an anchor in another (the contents to its chapters):
+# WeasyPrint drops a link to an anchor its document lacks, so such a link is written as a
+# URI of this scheme, which the assembly turns into a link to the book's named destination.
+BOOK_DESTINATION = "x-parallelbook-destination:"
+
+
 def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, part: Part) -> str:
     """One part of the book as an HTML document (pure: no file is read or written)."""
     locate = image_locator(edition)
@@ -154,6 +160,10 @@ def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings
     if part.toc_pages is not None:
         labels = {anchor: (source_label, target_label) for anchor, source_label, target_label in part.toc_pages}
         toc = [{**entry, "pages": labels[entry["anchor"]]} for entry in toc]
+    # The whole book in one document links within itself; a piece (part.chapters given) never
+    # holds the chapters its contents list.
+    link = "#" if part.chapters is None else BOOK_DESTINATION
+    toc = [{**entry, "href": link + entry["anchor"]} for entry in toc]
     chapters = [
         chapter_view(chapter, xhtml=False, image_url=image_url)
         for chapter in edition.chapters
