@@ -465,7 +465,7 @@ def open_cache(options: Options, out_dir: Path) -> tuple[Cache, tuple[Problem, .
 def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs, manifest_path, runner) -> BuildResult:
     """The build proper, once it is known that something changed: read, render, then write."""
     from .outputs.epub import render_epub
-    from .outputs.pdf.jobs import lay_out_print, render_pdf_in_pieces
+    from .outputs.pdf.jobs import estimated_settings, lay_out_print, render_pdf_in_pieces
     from .outputs.pdf.layout import render_pdf
     from .outputs.pdf.production import booklet_pdf, finished_pdf, print_problems
     from .problems import has_errors
@@ -509,7 +509,7 @@ def _build(*, book_dir, out_dir, options, build_time, cache, statistics, inputs,
             if settings.variant is None:
                 pdf = render_pdf_in_pieces(edition, fonts, env, settings, runner)
             else:  # a tagged PDF's structure tree does not survive being cut in pieces
-                pdf = render_pdf(edition, fonts, env, settings)
+                pdf = render_pdf(edition, fonts, env, estimated_settings(edition, fonts, env, settings, runner))
             statistics.stages.append((f"PDF {edition.source_lang}-{edition.target_lang}", time.monotonic() - started))
             problems += pdf.problems
             data, found = finished_pdf(pdf.data, job, edition.metadata.identifier)

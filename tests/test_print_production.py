@@ -138,6 +138,39 @@ def test_a_book_past_a_gutter_step_is_laid_out_once(tmp_path, monkeypatch, capsy
     assert laid_out <= 2 * chapters + 2 + 1, printed
 
 
+def test_a_tagged_book_past_a_gutter_step_is_laid_out_once(tmp_path, monkeypatch):
+    """The same for a book laid out as one document (the tagged and PDF/X variants)."""
+    import parallelbook.outputs.pdf.geometry as geometry
+    import parallelbook.outputs.pdf.layout as layout
+    from parallelbook.cli import main
+
+    book = repeated_book(tmp_path / "book", chapters=3, repeats=2)
+    monkeypatch.setattr(geometry, "GUTTER_TABLE", ((4, 0.375), (None, 0.875)))
+    whole_layouts = []
+    real_lay_out = layout.lay_out
+
+    def counted(*args, **kwargs):
+        whole_layouts.append(1)
+        return real_lay_out(*args, **kwargs)
+
+    monkeypatch.setattr(layout, "lay_out", counted)
+    out = tmp_path / "out"
+    assert main(["pdf", "--book", str(book), "--out", str(out), "--paper", "A5", "--pdf-variant", "pdf/ua-1", "--jobs", "1", "--no-cache"]) == 0
+    reader = PdfReader(next(out.glob("*.pdf")))
+    assert len(reader.pages) > 4
+    assert len(whole_layouts) == 1  # was 2: with the narrow gutter, then with the wide one
+    # and its pages carry the wide gutter, on the side of the spine
+    pdf = next(out.glob("*.pdf"))
+    for number in (4, 5):
+        words = subprocess.run(
+            ["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        lefts = [float(x) for x in re.findall(r'<word xMin="([\d.]+)"', words)]
+        rights = [float(x) for x in re.findall(r'xMax="([\d.]+)"', words)]
+        width = float(reader.pages[number - 1].mediabox.width)
+        assert max(min(lefts), width - max(rights)) >= 0.875 * INCH - 1, (number, min(lefts), width - max(rights))
+
+
 # ---------------------------------------------------------------- bleed and crop marks
 
 

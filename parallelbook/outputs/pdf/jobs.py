@@ -315,16 +315,21 @@ def lay_out_print(
     return laid
 
 
-def _with_estimated_pages(edition, fonts, env, settings, runner, cached_only: bool) -> PdfSettings | None:
+def _with_estimated_pages(
+    edition, fonts, env, settings, runner, cached_only: bool = False, *, one_document: bool = False
+) -> PdfSettings | None:
     """The settings with the gutter of the book's length as its first chapters foretell it.
 
-    Where the gutter changes the text block (two columns on a page with no margin to spare), a
-    book laid out with the gutter of too few pages is laid out a second time, whole.  So the
-    first chapters (one for each worker, none waits) are laid out first and the rest estimated
-    from their pages per character; a wrong guess costs those chapters, not the book.  The
-    estimate depends on the book alone, so a cold build and a rebuild reach the same layout.
+    Where the gutter changes the layout, a book laid out with the gutter of too few pages is laid
+    out a second time, whole: in pieces, where it changes the text block (two columns on a page
+    with no margin to spare); as `one_document` (the tagged and PDF/X variants, whose pages carry
+    their own side margins), always.  So the first chapters (one for each worker, none waits)
+    are laid out first and the rest estimated from their pages per character; a wrong guess
+    costs those chapters, not the book.  The estimate depends on the book alone, so a cold
+    build and a rebuild reach the same layout.
     """
-    if _text_block(geometry_of(replace(settings, pages=0), fonts)) == _text_block(geometry_of(replace(settings, pages=10**6), fonts)):
+    changes = (lambda geometry: geometry) if one_document else _text_block
+    if changes(geometry_of(replace(settings, pages=0), fonts)) == changes(geometry_of(replace(settings, pages=10**6), fonts)):
         return settings  # the gutter only moves the text block at assembly
     chapters = edition.chapters
     probe = chapters[: max(1, runner.jobs)]
@@ -399,6 +404,12 @@ def _lay_out_pieces(edition, fonts, env, settings, runner, cached_only: bool) ->
     return PrintLayout(
         edition, settings, tuple(front_results), tuple(chapter_results), _page_numbers(chapter_indexes, chapter_starts, facing)
     )
+
+
+def estimated_settings(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, runner: PieceRunner) -> PdfSettings:
+    """The settings for laying the book out as one document, with the page count its first
+    chapters foretell (see _with_estimated_pages)."""
+    return _with_estimated_pages(edition, fonts, env, settings, runner, one_document=True)
 
 
 def render_pdf_in_pieces(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings, runner: PieceRunner) -> RenderedPdf:
