@@ -72,6 +72,33 @@ def test_one_worker_and_two_give_the_same_bytes(book, tmp_path):
         assert (tmp_path / "two" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
+def test_an_epub_read_by_several_workers_is_the_one_read_by_one(book, tmp_path):
+    # An EPUB alone has no print layout to start workers for: the workers read the book instead,
+    # each its share of the files.
+    one = run_build("epub", "--book", str(book), "--out", str(tmp_path / "one"), "--jobs", "1", "--no-cache")
+    three = run_build("epub", "--book", str(book), "--out", str(tmp_path / "three"), "--jobs", "3", "--no-cache")
+    assert one.returncode == three.returncode == 0, one.stderr + three.stderr
+    epubs = list((tmp_path / "one").glob("*.epub"))
+    assert epubs and all((tmp_path / "three" / path.name).read_bytes() == path.read_bytes() for path in epubs)
+
+
+def test_the_workers_get_shares_of_about_the_same_cost():
+    from parallelbook.read.book import _balanced_shares
+
+    # a book's files in order: each chapter's Persian source, then its translation
+    items = [(("ا" if n % 2 == 0 else "a") * length, f"file-{n}", "fa" if n % 2 == 0 else "en")
+             for n, length in enumerate([900, 1000, 400, 450, 2000, 2100, 300, 350, 800, 820])]
+    shares = _balanced_shares(items, 2)
+    assert sorted(item for share in shares for item in share) == sorted(items)  # each file once
+    for share in shares:
+        assert share == sorted(share, key=items.index)  # in book order, so pandoc reads the first first
+    costs = [sum(len(text) * (2 if lang == "fa" else 1) for text, _shown, lang in share) for share in shares]
+    assert abs(costs[0] - costs[1]) <= 2 * 900  # within the cost of one of the smaller files
+    # dealt in turn, one worker would have had every Persian file: 8,800 against 4,720
+    assert max(costs) < 8800
+    assert _balanced_shares(items[:1], 4) == [items[:1]]  # no empty share for a worker with nothing to do
+
+
 def _stats(stdout: str) -> dict[str, int]:
     found = re.search(r"pandoc runs: (\d+) \(files reused: (\d+)\); PDF pieces laid out: (\d+) \(reused: (\d+)\)", stdout)
     assert found, stdout
