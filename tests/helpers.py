@@ -12,6 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# A published translation no one here wrote (the Django Girls tutorial, CC BY-SA 4.0): a copy of
+# ../shared/corpora/djangogirls with its LICENSE, and the corpora's README beside it.
+CORPUS = FIXTURES / "corpora" / "djangogirls"
 EPOCH = "1764300000"  # 2025-11-28T03:20:00Z
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
-from helpers import FIXTURES, ROOT, epubcheck, run_build
+from helpers import CORPUS, FIXTURES, epubcheck, run_build
 from lxml import etree
 from pypdf import PdfReader
 
@@ -24,11 +24,6 @@ from parallelbook.problems import Location
 from parallelbook.render.fonts import BUNDLED, coverage_problems, font_set, uncovered
 
 BOOK = FIXTURES / "books" / "every-glyph"
-# The shared corpus sits beside the repository (CI's clone, /work/main) or beside its worktrees' folder.
-CORPUS = next(
-    (folder / "shared" / "corpora" / "djangogirls" for folder in (ROOT.parent, ROOT.parent.parent) if (folder / "shared" / "corpora").is_dir()),
-    ROOT.parent / "shared" / "corpora" / "djangogirls",
-)
 FONTS = font_set({})
 BOOK_FAMILIES = {face.family.replace(" ", "") for face in FONTS.faces}
 
@@ -136,7 +131,6 @@ def test_font_glyph_names_what_no_face_of_the_stack_draws():
     assert problem.code == "FONT-GLYPH" and problem.location == where and "U+6F22" in problem.message
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
 def test_no_font_glyph_warning_on_a_real_tutorial():
     """Django Girls' tutorial (CC BY-SA): IPA, code, URLs; every character has a book face."""
     from parallelbook.pipeline import font_problems

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from helpers import EPOCH, ROOT, epubcheck, pdf_fonts, pdf_text, run_build
+from helpers import ROOT, epubcheck, pdf_fonts, pdf_text, run_build
 
 SCAFFOLD_FILES = {"book.toml", "source/01-getting-started.md", "translations/en/01-getting-started.md", ".gitignore"}
 

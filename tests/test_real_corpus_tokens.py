@@ -1,7 +1,7 @@
 """A published translation no one here wrote: its URLs read in order and are never hyphenated (issue 11).
 
 The Django Girls tutorial's chapter on how the Internet works, in Persian and English (CC BY-SA 4.0,
-../shared/corpora/djangogirls, copied with its LICENSE beside it), is full of what real technical
+tests/fixtures/corpora/djangogirls, a copy of ../shared/corpora with its LICENSE), is full of what real technical
 Persian holds: bare URLs inside Persian sentences and in brackets, domain names, `IP address`, `DNS
 (Domain Name System)`, inline code.  It is built into the default PDF, and every URL, address and
 dotted name of the Persian text whose neighbours are plain Persian words is found by the position of
@@ -15,21 +15,15 @@ import shutil
 from datetime import datetime, timezone
 
 import pytest
-from helpers import ROOT, run_build
+from helpers import CORPUS, run_build
 from pdf_glyphs import below, lines, reads_in_order
 
 from parallelbook.read.book import load_book
 from parallelbook.text.blocks import plain_text
 from parallelbook.text.tokens import technical_tokens
 
-# shared/ lies beside the repository (in a worktree, beside the folder of worktrees)
-CORPUS = next(
-    (folder / "shared" / "corpora" / "djangogirls" for folder in ROOT.parents if (folder / "shared" / "corpora").is_dir()),
-    ROOT.parent / "shared" / "corpora" / "djangogirls",
-)
 PERSIAN_WORD = re.compile(r"[\u0600-\u06ff\u200c]+")
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpora are not beside the repository")
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from translate.storage.xliff import xlifffile
 from translate.storage.xliff2 import Xliff2File
 
 import parallelbook
+from helpers import CORPUS
 from review_conftest_helpers import EN1, EN2, SRC1, copy_book, edit, line_of, run_cli, snapshot
 
 XLF, DOCX = "build/pairs.fa-en.xlf", "build/pairs.fa-en.docx"
@@ -395,9 +396,7 @@ def test_an_edited_run_keeps_its_line_breaks_quotes_and_escapes():
 
 def test_every_unit_of_a_real_book_edited_comes_back_word_for_word(tmp_path):
     """The djangogirls chapter (CC BY-SA): every target gets a word, and only that word changes."""
-    corpus = Path("/work/shared/corpora/djangogirls")
-    if not corpus.is_dir():
-        pytest.skip("the djangogirls corpus is not on this machine")
+    corpus = CORPUS
     book = tmp_path / "djangogirls"
     shutil.copytree(corpus, book)
     assert run_cli(book, "export", "--format", "xliff").code == 0
