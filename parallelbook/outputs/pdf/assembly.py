@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
-from urllib.parse import unquote
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from pypdf import PdfReader
 from pypdf.generic import (
