@@ -51,9 +51,12 @@ class Quoted:
 
 @dataclass(frozen=True)
 class Link:
-    url: str
+    url: str  # as written
     title: str
     children: tuple["Inline", ...]
+    # A link to a place in this book (another chapter's file, a heading): its (chapter number,
+    # pair number), which each output turns into its own address; None for a link to the web.
+    place: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class Paragraph:
 class Heading:
     level: int
     inlines: tuple[Inline, ...]
+    identifier: str = ""  # what a link names it by: pandoc's (GitHub's) from its text, or {#id}
 
 
 @dataclass(frozen=True)

@@ -211,9 +211,14 @@ def render_epub(
     # ---------------------------------------------------------------- gather
     files: dict[str, bytes] = {}
     toc: list[dict] = []
+    files_of = {chapter.number: chapter_file(chapter) for chapter in edition.chapters}
+
+    def place_url(number: int, anchor: str) -> str:  # a link into the book: the chapter's file and the pair
+        return f"{files_of[number]}#{anchor}"
+
     for chapter in edition.chapters:
         name = chapter_file(chapter)
-        view = chapter_view(chapter, xhtml=True, image_url=image_url)
+        view = chapter_view(chapter, xhtml=True, image_url=image_url, place_url=place_url)
         files[f"EPUB/{name}"] = _text(
             env,
             "epub/chapter.xhtml.j2",

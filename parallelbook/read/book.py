@@ -21,6 +21,7 @@ from ..text.orthography import corrections
 from ..text.slugs import slug as slug_of
 from .alignment import pair_blocks
 from .config import BookConfig, parse_config
+from .links import resolve_links
 from .markdown import pandoc_json, parse_blocks
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"})
@@ -108,6 +109,7 @@ def load_book(book_dir: Path, *, build_time: datetime, parse=pandoc_json, memo=N
         problems += found
         if edition is not None:
             editions.append(edition)
+    problems = list(dict.fromkeys(problems))  # a source's problem is found again for every translation: once
     if has_errors(problems):
         raise BookError(sorted(problems, key=lambda p: (p.location, p.code)))
     return Book(parsed.folder, parsed.config, tuple(editions), tuple(problems))
@@ -278,6 +280,8 @@ def _edition(parsed: ParsedBook, target_lang: str, build_time: datetime, memo=No
         )
     if not chapters:
         return None, problems
+    chapters, found = resolve_links(chapters)
+    problems += found
 
     titles = dict(config.titles)
     first = chapters[0]

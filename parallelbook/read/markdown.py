@@ -259,7 +259,7 @@ class _Reader:
                 return []  # nothing but raw HTML (reported) and spaces: not a block of the book
             return [m.Paragraph(inlines)]
         if kind == "Header":
-            return [m.Heading(value[0], self.inlines(value[2]))]
+            return [m.Heading(value[0], self.inlines(value[2]), value[1][0])]
         if kind == "Div":
             attr, children = value
             self.line = self._position(attr) or self.line

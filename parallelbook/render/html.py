@@ -63,6 +63,11 @@ class RenderedSide:
     notes: tuple[RenderedNote, ...]
 
 
+def pair_anchor(chapter: int, pair: int) -> str:
+    """The id of a pair in every output (c3-p12): where a link to it, and its page number, lead."""
+    return f"c{chapter}-p{pair}"
+
+
 @dataclass
 class HtmlRenderer:
     """Renders the sides of one language of one chapter, numbering its notes.
@@ -74,6 +79,8 @@ class HtmlRenderer:
     templates mark the notes' aside), so that each block resolves to one
     language wherever a reading system shows it; unset, it follows `xhtml`
     (on for the EPUB, off for the PDF, whose HTML stays as it was).
+    `place_url` maps a link's place in the book, (chapter number, its pair's anchor), to the
+    URL the output uses; unset, the anchor in the same document.
     `counters_in_style` writes an ordered list's `start` also as the counter
     it means (`style="counter-reset: list-item N-1"`, CSS Lists 3): WeasyPrint
     applies `start` only with presentational hints, which the PDFs do not use.
@@ -87,6 +94,7 @@ class HtmlRenderer:
     image_url: Callable[[m.Image], str]
     id_prefix: str
     lang_on_blocks: bool | None = None
+    place_url: Callable[[int, str], str] | None = None
     counters_in_style: bool | None = None
     _note_count: int = 0
     _notes: list[RenderedNote] = field(default_factory=list)
@@ -189,7 +197,12 @@ class HtmlRenderer:
             return escape(opening) + self._inlines(inline.children, depth + 1, base) + escape(closing)
         if isinstance(inline, m.Link):
             title = f' title="{escape(inline.title)}"' if inline.title else ""
-            return Markup(f'<a href="{escape(inline.url)}"{title}>{self._inlines(inline.children, depth, base)}</a>')
+            url = inline.url
+            if inline.place is not None:
+                chapter, pair = inline.place
+                anchor = pair_anchor(chapter, pair)
+                url = self.place_url(chapter, anchor) if self.place_url else "#" + anchor
+            return Markup(f'<a href="{escape(url)}"{title}>{self._inlines(inline.children, depth, base)}</a>')
         if isinstance(inline, m.Image):
             alt = escape(plain_inlines(inline.alt))
             closing = "/>" if self.xhtml else ">"

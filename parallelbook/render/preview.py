@@ -99,7 +99,14 @@ def chapter_page(env, fonts: FontSet, edition: m.Edition, chapter: m.Chapter,
             return ""
         return BOOK_ROUTE + quote(found.relative_to(folder.resolve()).as_posix()) if found.is_relative_to(folder.resolve()) else ""
 
-    view = chapter_view(chapter, xhtml=False, image_url=image_url)
+    pages = {other.number: chapter_stem(other) for other in edition.chapters}
+
+    def place_url(number: int, anchor: str) -> str:  # a link into the book: this page, or another chapter's
+        if number == chapter.number:
+            return "#" + anchor
+        return f"/{quote(pages[number])}.html?lang={quote(edition.target_lang)}#{anchor}"
+
+    view = chapter_view(chapter, xhtml=False, image_url=image_url, place_url=place_url)
     rows = [{"view": row, "flags": _flags_of(pair, flags)} for row, pair in zip(view.rows, chapter.pairs)]
     source_dir = edition.directions[0]
     return render(

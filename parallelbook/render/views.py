@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .. import model as m
 from ..text.blocks import plain_inlines
-from .html import HtmlRenderer, RenderedNote, lang_attrs
+from .html import HtmlRenderer, RenderedNote, lang_attrs, pair_anchor
 
 
 @dataclass(frozen=True)
@@ -98,14 +98,17 @@ def _titles(chapter: m.Chapter) -> tuple[str, str]:
 
 def chapter_outline(chapter: m.Chapter) -> ChapterOutline:
     headings = tuple(
-        (f"c{chapter.number}-p{pair.number}", heading) for pair in chapter.pairs if (heading := _heading_view(pair)) is not None
+        (pair_anchor(chapter.number, pair.number), heading) for pair in chapter.pairs if (heading := _heading_view(pair)) is not None
     )
     return ChapterOutline(f"chapter-{chapter.slug}", _titles(chapter), chapter.titled_by_heading, headings)
 
 
-def chapter_view(chapter: m.Chapter, *, xhtml: bool, image_url: Callable[[m.Image], str]) -> ChapterView:
+def chapter_view(
+    chapter: m.Chapter, *, xhtml: bool, image_url: Callable[[m.Image], str], place_url: Callable[[int, str], str] | None = None
+) -> ChapterView:
+    """The chapter's rows as HTML; `place_url` gives a link into the book its URL (see HtmlRenderer)."""
     renderers = [
-        HtmlRenderer(side.lang, side.direction, xhtml, image_url, f"c{chapter.number}-{role}")
+        HtmlRenderer(side.lang, side.direction, xhtml, image_url, f"c{chapter.number}-{role}", place_url=place_url)
         for role, side in zip(("s", "t"), chapter.pairs[0].sides)
     ]
     rows = []
@@ -119,7 +122,7 @@ def chapter_view(chapter: m.Chapter, *, xhtml: bool, image_url: Callable[[m.Imag
         list_key = membership.list_index if membership else None
         rows.append(
             RowView(
-                anchor=f"c{chapter.number}-p{pair.number}",
+                anchor=pair_anchor(chapter.number, pair.number),
                 kind=pair.source.block.kind,
                 sides=(sides[0], sides[1]),
                 continues_list=list_key is not None and list_key == previous_list,

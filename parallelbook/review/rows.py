@@ -27,6 +27,7 @@ from ..read.alignment import (
     same_shape,
 )
 from ..read.book import ParsedBook, normalised_block, parse_book
+from ..read.links import ChapterLinks, broken_links
 from ..read.config import BookConfig
 from ..read.markdown import pandoc_json
 from ..text.blocks import plain_text
@@ -133,7 +134,8 @@ def review_book(book_dir: Path, lang: str | None = None, *, parse=pandoc_json, m
         review, found = _review_language(parsed, target_lang)
         reviews.append(review)
         problems += found
-    problems.sort(key=lambda p: (p.location.path, p.location.line, p.location.column, p.code, p.message))
+    # a source's problem is found again for every translation: reported once
+    problems = sorted(set(problems), key=lambda p: (p.location.path, p.location.line, p.location.column, p.code, p.message))
     return BookReview(parsed.folder, parsed.config, tuple(reviews), tuple(problems))
 
 
@@ -229,6 +231,15 @@ def _review_language(parsed: ParsedBook, target_lang: str) -> tuple[LanguageRevi
     problems += found
     glossary, found = read_glossary(folder / TRANSLATIONS_DIR / target_lang / GLOSSARY_NAME)
     problems += found
+    problems += broken_links([
+        ChapterLinks(
+            number,
+            (w.source_path, w.target_path or ""),
+            tuple((source_lang, i, block) for i, block in enumerate(w.source, start=1))
+            + tuple((target_lang, i, block) for i, block in enumerate(w.target or (), start=1)),
+        )
+        for number, w in enumerate(works, start=1)
+    ])
     names = inconsistent_names(
         (id(w.target[s.t0]), plain_text(w.target[s.t0], notes=True))
         for w in works

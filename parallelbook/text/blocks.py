@@ -36,17 +36,21 @@ def map_contents(contents: tuple[m.Content, ...], fn: TextFunction) -> tuple[m.C
 
 def _map_tree(contents: tuple[m.Content, ...], on_inline: Callable[[m.Inline], m.Inline]) -> tuple[m.Content, ...]:
     """The contents with every inline sequence's inlines replaced by `on_inline` of each."""
+    return _map_sequences(contents, lambda items: tuple(on_inline(inline) for inline in items))
 
-    def inlines(items: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
-        return tuple(on_inline(inline) for inline in items)
+
+def _map_sequences(
+    contents: tuple[m.Content, ...], inlines: Callable[[tuple[m.Inline, ...]], tuple[m.Inline, ...]]
+) -> tuple[m.Content, ...]:
+    """The contents with every sequence of inlines of a block (not inside an inline) replaced by `inlines` of it."""
 
     def content_of(content: m.Content) -> m.Content:
         if isinstance(content, (m.Paragraph, m.Heading)):
             return replace(content, inlines=inlines(content.inlines))
         if isinstance(content, m.ListBlock):
-            return replace(content, items=tuple(_map_tree(item, on_inline) for item in content.items))
+            return replace(content, items=tuple(_map_sequences(item, inlines) for item in content.items))
         if isinstance(content, m.BlockQuote):
-            return m.BlockQuote(_map_tree(content.blocks, on_inline))
+            return m.BlockQuote(_map_sequences(content.blocks, inlines))
         if isinstance(content, m.Table):
             return m.Table(
                 tuple(tuple(inlines(cell) for cell in row) for row in content.header),
@@ -74,6 +78,26 @@ def map_images(block: m.Block, fn: Callable[[m.Image], m.Image]) -> m.Block:
         return inline
 
     return replace(block, content=_map_tree(block.content, on_inline))
+
+
+def map_links(block: m.Block, fn: Callable[[m.Link], tuple[m.Inline, ...]]) -> m.Block:
+    """The block with every link (in footnotes and emphasis too) replaced by the inlines `fn`
+    gives for it: the link itself, changed, or its text alone."""
+
+    def inlines(items: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
+        out: list[m.Inline] = []
+        for inline in items:
+            if isinstance(inline, m.Link):
+                out.extend(fn(replace(inline, children=inlines(inline.children))))
+            elif isinstance(inline, (m.Styled, m.Quoted)):
+                out.append(replace(inline, children=inlines(inline.children)))
+            elif isinstance(inline, m.Note):
+                out.append(m.Note(_map_sequences(inline.blocks, inlines)))
+            else:
+                out.append(inline)
+        return tuple(out)
+
+    return replace(block, content=_map_sequences(block.content, inlines))
 
 
 # ---------------------------------------------------------------- prose runs in context

@@ -164,8 +164,11 @@ def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings
     # holds the chapters its contents list.
     link = "#" if part.chapters is None else BOOK_DESTINATION
     toc = [{**entry, "href": link + entry["anchor"]} for entry in toc]
+    def place_url(number: int, anchor: str) -> str:  # a link into the book, in this document or another piece
+        return ("#" if part.chapters is None or number in part.chapters else BOOK_DESTINATION) + anchor
+
     chapters = [
-        chapter_view(chapter, xhtml=False, image_url=image_url)
+        chapter_view(chapter, xhtml=False, image_url=image_url, place_url=place_url)
         for chapter in edition.chapters
         if part.chapters is None or chapter.number in part.chapters
     ]
