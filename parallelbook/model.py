@@ -89,7 +89,9 @@ class Paragraph:
 class Heading:
     level: int
     inlines: tuple[Inline, ...]
-    identifier: str = ""  # what a link names it by: pandoc's (GitHub's) from its text, or {#id}
+    # What a link names it by: pandoc's (GitHub's) from its text as typed, or its {#id}.  Not part
+    # of what is published: a heading whose text `fix` corrects is still the same heading.
+    identifier: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
