@@ -161,22 +161,15 @@ ADDED = "The committee met twice in the spring and wrote a long report about its
     "anchor, position",
     [
         ("It is no accident", "start"),
-        pytest.param(
-            "Accordingly, the slogans",
-            "middle",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known limit: 77 characters added beside a 288-character sentence read as a long translation "
-                "of it (evidence 0.9 nats, the threshold is 4.5); see docs/checks.md, detection rates",
-            ),
-        ),
+        ("Accordingly, the slogans", "middle"),  # beside a 288-character sentence: found by its words (issue 13)
         pytest.param(
             "to resolve many of Chile's problems.",
             "end",
             marks=pytest.mark.xfail(
                 strict=True,
                 reason="known limit: an added sentence after the longest sentence of the book is read as part of "
-                "its translation; see docs/checks.md, detection rates",
+                "its translation (its lengths fit the merge better; its words give 3.3 nats against it, the threshold "
+                "is 3.5); see docs/checks.md, detection rates",
             ),
         ),
     ],
