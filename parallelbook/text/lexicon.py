@@ -63,6 +63,9 @@ _FOLD = str.maketrans(
 )
 _PERSIAN_WORD = re.compile(r"[\u0621-\u065f\u066e-\u06d3\u06d5\u06fa-\u06ff\u200c\u200d]+")
 _ENGLISH_WORD = re.compile(r"[A-Za-z]+")
+# addresses and template expressions are not prose: their words translate nothing
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 # endings taken off a Persian word, longest first (plural, comparative, possessive, personal, ezafe, indefinite)
 _SUFFIXES = sorted(
     """ها های هایی هایم هایت هایش هایمان هایتان هایشان ان یان ات تر ترین ی یی ای ام اش مان تان شان م ت ش
@@ -79,15 +82,27 @@ def fold_word(word: str) -> str:
     return "".join(ch for ch in word if not unicodedata.combining(ch))
 
 
+# endings cut off an English word, longest first, so that a noun, its verb and their forms meet
+# (translate, translated, translation, translations -> transl); the stem must keep three letters
+_ENGLISH_ENDINGS = sorted(
+    """ational ations ation ators ator ating ated ates ate ities ity ments ment nesses ness ings ing ions ion ives ive
+    ied ies ed es s ly al""".split(),
+    key=len,
+    reverse=True,
+)
+
+
 def english_stem(word: str) -> str:
-    """A rough stem (resolve, resolved, resolves, resolving -> resolv; countries -> country)."""
+    """A rough stem: translate, translated, translation -> transl; countries, country -> countr."""
     w = word.lower()
     if w.endswith(("'s", "’s")):
         w = w[:-2]
-    for suffix, replace in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
-            w = w[: len(w) - len(suffix)] + replace
+    for suffix in _ENGLISH_ENDINGS:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not (suffix == "s" and w.endswith(("ss", "us", "is"))):
+            w = w[: len(w) - len(suffix)]
             break
+    if w.endswith("y") and len(w) > 3:
+        w = w[:-1]  # country / countries (-> countr after "ies")
     if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "ls":
         w = w[:-1]  # stopp(ed), runn(ing)
     if len(w) > 3 and w.endswith("e"):
@@ -97,6 +112,7 @@ def english_stem(word: str) -> str:
 
 def english_words(text: str) -> list[str]:
     """The content words of English text, as stems."""
+    text = _ADDRESS.sub(" ", _TEMPLATE.sub("", text))
     return [english_stem(w) for w in _ENGLISH_WORD.findall(text) if w.lower() not in ENGLISH_STOP and len(w) > 2]
 
 
