@@ -10,12 +10,15 @@ of merges and splits all estimated from the book's own pairs
 (`SentenceModel.calibrate`).  Cheap anchors make a step cheaper when its
 sentences share numbers (any script, or written as words), Latin names,
 quotations, questions and footnote references, and dearer when one side has
-them and the other not.
+them and the other not.  From Persian into English the words weigh too
+(`LexicalModel`): a sentence whose known words have renderings in the other
+side of its step (text/lexicon.py) is likely a translation of it, one whose
+many known words have none is likely not, as measured on the book.
 
 A sentence left without a counterpart is reported only when the evidence is
 strong: absorbing it into a neighbouring step instead (a merge the
 translator may have made) must cost at least `EVIDENCE` nats more
-(`SentenceFinding.evidence`).  The threshold is set so that every faithful
+(`LEXICAL_EVIDENCE` when words were weighed; `Unmatched.evidence`).  The threshold is set so that every faithful
 pair we have stays silent; docs/checks.md gives the measured false alarm
 and detection rates.  Everything here is pure.
 """
