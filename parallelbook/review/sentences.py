@@ -175,15 +175,15 @@ def lexical_languages(source_lang: str, target_lang: str) -> bool:
     return source_lang.split("-")[0] == "fa" and target_lang.split("-")[0] == "en"
 
 
-def _words(sentence: Sentence, side: str, lexicon: Lexicon, cache: dict) -> tuple:
-    """A source sentence's known words as their renderings; a target sentence's known words as stems."""
-    key = (id(sentence), "words")
-    found = cache.get(key)
-    if found is None or found[0] is not sentence:
-        words = lexicon.persian_words(sentence.text) if side == "source" else tuple(lexicon.english_words(sentence.text))
-        union = frozenset().union(*words) if side == "source" else frozenset(words)
-        found = cache[key] = (sentence, words, union)
-    return found[1], found[2]
+def _words(sentence: Sentence, side: str, lexicon: Lexicon) -> tuple[tuple, frozenset[str]]:
+    """A source sentence's known words as their renderings, a target sentence's as stems; and all of them.
+
+    Not kept between alignments: the renderings of every sentence of a large book would fill hundreds of MB."""
+    if side == "source":
+        words = lexicon.persian_words(sentence.text)
+        return words, frozenset().union(*words)
+    stems = lexicon.english_words(sentence.text)
+    return tuple(stems), stems
 
 
 @dataclass(frozen=True)
@@ -201,25 +201,22 @@ class LexicalModel:
     target: tuple[float, float] = PRIOR_MATCH
 
     @classmethod
-    def calibrate(
-        cls, lexicon: Lexicon, matched: Sequence[tuple[Sentence, Sentence, Sentence | None]], cache: dict | None = None
-    ) -> "LexicalModel":
+    def calibrate(cls, lexicon: Lexicon, matched: Sequence[tuple[Sentence, Sentence, Sentence | None]]) -> "LexicalModel":
         """From sentences paired 1–1 (a translation) and, where there is one, the source sentence beside it in
         the same pair (not its translation, but about the same things: the alternative a merge would make)."""
-        cache = {} if cache is None else cache
         if len(matched) > CALIBRATION_PAIRS:
             stride = len(matched) / CALIBRATION_PAIRS
             matched = [matched[int(k * stride)] for k in range(CALIBRATION_PAIRS)]
         counts = {side: [0, 0, 0, 0] for side in ("source", "target")}  # found, known (translation); found, known (beside)
         for s, t, other in matched:
-            s_words, s_union = _words(s, "source", lexicon, cache)
-            _, t_union = _words(t, "target", lexicon, cache)
+            s_words, s_union = _words(s, "source", lexicon)
+            _, t_union = _words(t, "target", lexicon)
             counts["target"][0] += len(t_union & s_union)
             counts["target"][1] += len(t_union)
             counts["source"][0] += sum(1 for r in s_words if not r.isdisjoint(t_union))
             counts["source"][1] += len(s_words)
             if other is not None and other.text != s.text:
-                o_words, o_union = _words(other, "source", lexicon, cache)
+                o_words, o_union = _words(other, "source", lexicon)
                 counts["target"][2] += len(t_union & o_union)
                 counts["target"][3] += len(t_union)
                 counts["source"][2] += sum(1 for r in o_words if not r.isdisjoint(t_union))
@@ -319,7 +316,7 @@ class SentenceModel:
                 matched.append((src[0], tgt[0], None))
         lexical = None
         if lexicon is not None and lexical_languages(source_lang, target_lang):
-            lexical = LexicalModel.calibrate(lexicon, matched, cache)
+            lexical = LexicalModel.calibrate(lexicon, matched)
             first = cls(ratio=ratio, variance=variance, lexical=lexical)
         total = sum(counts.values())
         if total < 20:
@@ -405,8 +402,8 @@ class _Scorer:
         self.lexical = model.lexical
         if self.lexical is not None:
             lexicon = self.lexical.lexicon
-            s_words = [_words(s, "source", lexicon, cache) for s in source]
-            t_words = [_words(t, "target", lexicon, cache) for t in target]
+            s_words = [_words(s, "source", lexicon) for s in source]
+            t_words = [_words(t, "target", lexicon) for t in target]
             self.s_words = [w for w, _ in s_words]
             self.s_union = [u for _, u in s_words]
             self.t_words = [tuple(w) for w, _ in t_words]
