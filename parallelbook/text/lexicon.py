@@ -92,6 +92,7 @@ _ENGLISH_ENDINGS = sorted(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def english_stem(word: str) -> str:
     """A rough stem: translate, translated, translation -> transl; countries, country -> countr."""
     w = word.lower()
@@ -112,7 +113,8 @@ def english_stem(word: str) -> str:
 
 def english_words(text: str) -> list[str]:
     """The content words of English text, as stems."""
-    text = _ADDRESS.sub(" ", _TEMPLATE.sub("", text))
+    if "{" in text or "://" in text or "www." in text or "@" in text:
+        text = _ADDRESS.sub(" ", _TEMPLATE.sub("", text))
     return [english_stem(w) for w in _ENGLISH_WORD.findall(text) if w.lower() not in ENGLISH_STOP and len(w) > 2]
 
 
