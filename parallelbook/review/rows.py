@@ -31,6 +31,7 @@ from ..read.links import ChapterLinks, broken_links
 from ..read.config import BookConfig
 from ..read.markdown import pandoc_json
 from ..text.blocks import plain_text
+from ..text.lexicon import bundled_lexicon
 from .acceptances import ACCEPT_NAME, Acceptance, read_accepts
 from .approval import (
     Approval,
@@ -45,7 +46,7 @@ from .codes import ACCEPTABLE
 from .comments import COMMENTS_NAME, Comment, pair_of, read_comments, unit_id
 from .flags import content_affinity, language_name, pair_findings
 from .glossary import GLOSSARY_NAME, Glossary, inconsistent_names, read_glossary
-from .sentences import PairSentences, SentenceModel, cut_pair, pair_sentences, sentence_findings
+from .sentences import PairSentences, SentenceModel, cut_pair, lexical_languages, pair_sentences, sentence_findings
 
 
 @dataclass(frozen=True)
@@ -219,18 +220,21 @@ def _review_language(parsed: ParsedBook, target_lang: str) -> tuple[LanguageRevi
         for s in w.alignment.steps
         if s.shape == (1, 1)
     }
+    folder = parsed.folder
+    glossary, glossary_problems = read_glossary(folder / TRANSLATIONS_DIR / target_lang / GLOSSARY_NAME)
+    lexicon = None
+    if lexical_languages(source_lang, target_lang):
+        lexicon = bundled_lexicon().with_terms((t.source, t.targets) for t in glossary.terms)
     prepared: dict = {}  # each sentence's length and anchors, read once for calibrating and for aligning
     sentence_model = SentenceModel.calibrate(
-        [cut for cut in cuts.values() if cut[0] and cut[1]], lengths.ratio, source_lang, target_lang, prepared
+        [cut for cut in cuts.values() if cut[0] and cut[1]], lengths.ratio, source_lang, target_lang, prepared, lexicon
     )
 
-    folder = parsed.folder
     lock, problems = read_lock(lock_path(folder, target_lang))
     accept_file = folder / TRANSLATIONS_DIR / target_lang / ACCEPT_NAME
     accepts, found = read_accepts(accept_file)
     problems += found
-    glossary, found = read_glossary(folder / TRANSLATIONS_DIR / target_lang / GLOSSARY_NAME)
-    problems += found
+    problems += glossary_problems
     problems += broken_links([
         ChapterLinks(
             number,

@@ -10,12 +10,15 @@ of merges and splits all estimated from the book's own pairs
 (`SentenceModel.calibrate`).  Cheap anchors make a step cheaper when its
 sentences share numbers (any script, or written as words), Latin names,
 quotations, questions and footnote references, and dearer when one side has
-them and the other not.
+them and the other not.  From Persian into English the words weigh too
+(`LexicalModel`): a sentence whose known words have renderings in the other
+side of its step (text/lexicon.py) is likely a translation of it, one whose
+many known words have none is likely not, as measured on the book.
 
 A sentence left without a counterpart is reported only when the evidence is
 strong: absorbing it into a neighbouring step instead (a merge the
 translator may have made) must cost at least `EVIDENCE` nats more
-(`SentenceFinding.evidence`).  The threshold is set so that every faithful
+(`LEXICAL_EVIDENCE` when words were weighed; `Unmatched.evidence`).  The threshold is set so that every faithful
 pair we have stays silent; docs/checks.md gives the measured false alarm
 and detection rates.  Everything here is pure.
 """
@@ -26,11 +29,12 @@ import math
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from .. import model as m
 from ..read.alignment import log_tail
+from ..text.lexicon import Lexicon
 from ..text.sentences import Sentence, block_sentences
 from .flags import Finding
 from .numbers import english_number_words, number_tokens, persian_number_words, same_modulo_century
@@ -54,6 +58,7 @@ PRIOR_VARIANCE = 3.0  # variance per character before calibration (faithful fa-e
 PRIOR_WEIGHT = 20  # how many sentence pairs that prior counts for against the book's own
 MIN_VARIANCE = 1.0
 EVIDENCE = 4.5  # nats: how much likelier an omission must be than the likeliest merge to be reported (docs/checks.md)
+LEXICAL_EVIDENCE = 3.5  # the same when the words were weighed too (faithful pairs then measure at most 2.2: docs/checks.md)
 MIN_SENTENCE = 12  # characters: shorter sentences ("Yes.", "Wait!") are never reported on their own
 BAND = 25  # how far (in sentences) the path may wander from the diagonal, beyond the difference in count
 MAX_SENTENCES = 2000  # a side with more sentences than this (a 100,000-character block of one-word lines) is not aligned
@@ -61,6 +66,11 @@ CALIBRATION_PAIRS = 4000  # at most this many pairs (spread over the book) calib
 ANCHOR_COST = 1.5  # an anchor (number, name, footnote, question) one side of a step has and the other lacks
 ANCHOR_BONUS = 0.75  # an anchor both sides of a step share (at most ANCHOR_CAP of each kind count)
 ANCHOR_CAP = 4
+# Lexical evidence (a sentence's words with renderings in the other side's sentences, text/lexicon.py):
+LEXICAL_WEIGHT = 1.0  # words of a sentence are not independent witnesses: each counts for this much
+LEXICAL_CAP = 8.0  # nats: what one sentence's words can say at most, either way
+PRIOR_MATCH = (0.35, 0.06)  # share of a sentence's known words rendered in its translation / in a sentence it does not translate
+MATCH_PRIOR_WEIGHT = 50  # words that prior counts for against the book's own
 
 
 # White space and the format characters (Unicode category Cf) that occur in text: ZWNJ and its kin, bidi marks
@@ -157,6 +167,74 @@ def _combined_cost(s: Anchors, t: Anchors, source_is_latin: bool) -> float:
     return ANCHOR_COST * unmatched - ANCHOR_BONUS * matched
 
 
+# ---------------------------------------------------------------- lexical evidence
+
+
+def lexical_languages(source_lang: str, target_lang: str) -> bool:
+    """Whether the bundled lexicon covers the pair of languages (Persian into English)."""
+    return source_lang.split("-")[0] == "fa" and target_lang.split("-")[0] == "en"
+
+
+def _words(sentence: Sentence, side: str, lexicon: Lexicon) -> tuple[tuple, frozenset[str]]:
+    """A source sentence's known words as their renderings, a target sentence's as stems; and all of them.
+
+    Not kept between alignments: the renderings of every sentence of a large book would fill hundreds of MB."""
+    if side == "source":
+        words = lexicon.persian_words(sentence.text)
+        return words, frozenset().union(*words)
+    stems = lexicon.english_words(sentence.text)
+    return tuple(stems), stems
+
+
+@dataclass(frozen=True)
+class LexicalModel:
+    """How strongly the words of a sentence say whether it translates the sentences it is paired with.
+
+    For each side, `found` is the share of a sentence's known words whose rendering stands in its translation
+    and `chance` the share found in a sentence it does not translate, both measured on the book; a sentence
+    with n known words of which k are found weighs log-odds k·log(found/chance) + (n−k)·log((1−found)/(1−chance)),
+    scaled by LEXICAL_WEIGHT and capped at LEXICAL_CAP.
+    """
+
+    lexicon: Lexicon = field(compare=False, repr=False)
+    source: tuple[float, float] = PRIOR_MATCH  # (found, chance) for the source sentences' words
+    target: tuple[float, float] = PRIOR_MATCH
+
+    @classmethod
+    def calibrate(cls, lexicon: Lexicon, matched: Sequence[tuple[Sentence, Sentence, Sentence | None]]) -> "LexicalModel":
+        """From sentences paired 1–1 (a translation) and, where there is one, the source sentence beside it in
+        the same pair (not its translation, but about the same things: the alternative a merge would make)."""
+        if len(matched) > CALIBRATION_PAIRS:
+            stride = len(matched) / CALIBRATION_PAIRS
+            matched = [matched[int(k * stride)] for k in range(CALIBRATION_PAIRS)]
+        counts = {side: [0, 0, 0, 0] for side in ("source", "target")}  # found, known (translation); found, known (beside)
+        for s, t, other in matched:
+            s_words, s_union = _words(s, "source", lexicon)
+            _, t_union = _words(t, "target", lexicon)
+            counts["target"][0] += len(t_union & s_union)
+            counts["target"][1] += len(t_union)
+            counts["source"][0] += sum(1 for r in s_words if not r.isdisjoint(t_union))
+            counts["source"][1] += len(s_words)
+            if other is not None and other.text != s.text:
+                o_words, o_union = _words(other, "source", lexicon)
+                counts["target"][2] += len(t_union & o_union)
+                counts["target"][3] += len(t_union)
+                counts["source"][2] += sum(1 for r in o_words if not r.isdisjoint(t_union))
+                counts["source"][3] += len(o_words)
+
+        def rates(c: list[int]) -> tuple[float, float]:
+            found = (c[0] + MATCH_PRIOR_WEIGHT * PRIOR_MATCH[0]) / (c[1] + MATCH_PRIOR_WEIGHT)
+            chance = (c[2] + MATCH_PRIOR_WEIGHT * PRIOR_MATCH[1]) / (c[3] + MATCH_PRIOR_WEIGHT)
+            return found, min(chance, found * 0.5)  # a lexicon no better than chance says little, never the opposite
+
+        return cls(lexicon, rates(counts["source"]), rates(counts["target"]))
+
+    def weights(self, side: str) -> tuple[float, float]:
+        """(what a found word adds, what a known word not found takes away), in nats."""
+        found, chance = self.source if side == "source" else self.target
+        return (LEXICAL_WEIGHT * math.log(found / chance), LEXICAL_WEIGHT * math.log((1 - found) / (1 - chance)))
+
+
 # ---------------------------------------------------------------- the model
 
 
@@ -167,6 +245,12 @@ class SentenceModel:
     ratio: float = 1.0
     variance: float = PRIOR_VARIANCE
     priors: tuple[tuple[Shape, float], ...] = tuple(DEFAULT_PRIORS.items())
+    lexical: "LexicalModel | None" = None  # None: lengths and anchors only (no lexicon for the languages)
+
+    @property
+    def threshold(self) -> float:
+        """The evidence (nats) an unmatched sentence needs to be reported."""
+        return EVIDENCE if self.lexical is None else LEXICAL_EVIDENCE
 
     def prior(self, shape: Shape) -> float:
         found = dict(self.priors).get(shape)
@@ -188,12 +272,14 @@ class SentenceModel:
         source_lang: str = "fa",
         target_lang: str = "en",
         cache: dict | None = None,
+        lexicon: Lexicon | None = None,
     ) -> "SentenceModel":
         """The model of a book, from (some of) its pairs: the blocks' `ratio`, the spread of the sentences
         of pairs with as many sentences on each side, and how often the translator merges or splits.
 
         The priors of omissions and additions are not learnt: a book with many omissions must not make
-        them look normal.
+        them look normal.  With a `lexicon` (Persian–English), how often a word's rendering is found in the
+        sentence it translates, and in one it does not, is measured too (`LexicalModel`).
         """
         if len(pairs) > CALIBRATION_PAIRS:
             stride = len(pairs) / CALIBRATION_PAIRS
@@ -216,10 +302,22 @@ class SentenceModel:
             variance = max(MIN_VARIANCE, (n * (1.4826 * mad) ** 2 + PRIOR_WEIGHT * PRIOR_VARIANCE) / (n + PRIOR_WEIGHT))
         first = cls(ratio=ratio, variance=variance)
         counts: Counter = Counter()
+        matched: list[tuple[Sentence, Sentence, Sentence | None]] = []  # translations, and a neighbour that is not
         for src, tgt in pairs:
             if len(src) > 1 or len(tgt) > 1:
-                for step in align_sentences(src, tgt, first, source_lang, target_lang, cache).steps:
+                steps = [s for s in align_sentences(src, tgt, first, source_lang, target_lang, cache).steps]
+                for k, step in enumerate(steps):
                     counts[step.shape] += 1
+                    if step.shape == (1, 1):
+                        beside = steps[k - 1] if k else (steps[k + 1] if k + 1 < len(steps) else None)
+                        other = src[beside.s0] if beside is not None and beside.s1 > beside.s0 else None
+                        matched.append((src[step.s0], tgt[step.t0], other))
+            elif src and tgt:
+                matched.append((src[0], tgt[0], None))
+        lexical = None
+        if lexicon is not None and lexical_languages(source_lang, target_lang):
+            lexical = LexicalModel.calibrate(lexicon, matched)
+            first = cls(ratio=ratio, variance=variance, lexical=lexical)
         total = sum(counts.values())
         if total < 20:
             return first
@@ -232,7 +330,7 @@ class SentenceModel:
         scale = (1 - sum(DEFAULT_PRIORS[s] for s in NULL_SHAPES)) / sum(learnt.values())
         priors = {shape: p * scale for shape, p in learnt.items()}
         priors.update({s: DEFAULT_PRIORS[s] for s in NULL_SHAPES})
-        return cls(ratio=ratio, variance=variance, priors=tuple(sorted(priors.items())))
+        return cls(ratio=ratio, variance=variance, priors=tuple(sorted(priors.items())), lexical=lexical)
 
 
 # ---------------------------------------------------------------- alignment
@@ -301,6 +399,60 @@ class _Scorer:
         self.log_prior = {shape: -math.log(p) for shape, p in model.priors}
         self._cache: dict[tuple[int, int, int, int], float] = {}
         self._spans: dict[tuple[int, int, int], Anchors] = {}
+        self.lexical = model.lexical
+        if self.lexical is not None:
+            lexicon = self.lexical.lexicon
+            s_words = [_words(s, "source", lexicon) for s in source]
+            t_words = [_words(t, "target", lexicon) for t in target]
+            self.s_words = [w for w, _ in s_words]
+            self.s_union = [u for _, u in s_words]
+            self.t_words = [tuple(w) for w, _ in t_words]
+            self.t_union = [u for _, u in t_words]
+            self.s_weights = self.lexical.weights("source")
+            self.t_weights = self.lexical.weights("target")
+            self._found_t: dict[tuple[int, int], int] = {}
+            self._found_s: dict[tuple[int, int], int] = {}
+
+    def _target_found(self, i: int, j: int) -> int:
+        """Which known words of target sentence j (a bit each) source sentence i has a rendering for."""
+        key = (i, j)
+        found = self._found_t.get(key)
+        if found is None:
+            union = self.s_union[i]
+            found = self._found_t[key] = sum(1 << k for k, w in enumerate(self.t_words[j]) if w in union)
+        return found
+
+    def _source_found(self, i: int, j: int) -> int:
+        """Which known words of source sentence i (a bit each) are rendered in target sentence j."""
+        key = (i, j)
+        found = self._found_s.get(key)
+        if found is None:
+            union = self.t_union[j]
+            found = self._found_s[key] = sum(1 << k for k, r in enumerate(self.s_words[i]) if not r.isdisjoint(union))
+        return found
+
+    def _lexical_cost(self, s0: int, s1: int, t0: int, t1: int) -> float:
+        """Minus the log-odds, summed over the step's sentences, that each translates the other side's run."""
+        total = 0.0
+        gain, loss = self.t_weights
+        for j in range(t0, t1):
+            known = len(self.t_words[j])
+            if known:
+                mask = 0
+                for i in range(s0, s1):
+                    mask |= self._target_found(i, j)
+                found = mask.bit_count()
+                total += max(-LEXICAL_CAP, min(LEXICAL_CAP, found * gain + (known - found) * loss))
+        gain, loss = self.s_weights
+        for i in range(s0, s1):
+            known = len(self.s_words[i])
+            if known:
+                mask = 0
+                for j in range(t0, t1):
+                    mask |= self._source_found(i, j)
+                found = mask.bit_count()
+                total += max(-LEXICAL_CAP, min(LEXICAL_CAP, found * gain + (known - found) * loss))
+        return -total
 
     def _span(self, anchors: list[Anchors], start: int, end: int) -> Anchors:
         """The anchors of sentences start..end together, combined once for all the steps that use them."""
@@ -324,6 +476,8 @@ class _Scorer:
             delta = self.model.delta(sum(self.s_len[s0:s1]), sum(self.t_len[t0:t1]))
             cost -= log_tail(delta)
             cost += _combined_cost(self._span(self.s_anchors, s0, s1), self._span(self.t_anchors, t0, t1), self.source_is_latin)
+            if self.lexical is not None:
+                cost += self._lexical_cost(s0, s1, t0, t1)
         self._cache[key] = cost
         return cost
 
@@ -444,7 +598,7 @@ def pair_sentences(
     cache: dict | None = None,
 ) -> PairSentences:
     alignment = align_sentences(source, target, model, source_lang, target_lang, cache)
-    return PairSentences(tuple(source), tuple(target), alignment, alignment.reported())
+    return PairSentences(tuple(source), tuple(target), alignment, alignment.reported(model.threshold))
 
 
 def first_words(text: str, count: int = 6) -> str:
