@@ -1,10 +1,10 @@
 """Which English words may translate a Persian word: a small bilingual lexicon for the sentence alignment.
 
-The lexicon (data/fa_en_lexicon.txt, about 25,000 Persian words) was made from
+The lexicon (data/fa_en_lexicon.txt, about 10,100 Persian words) was made from
 the Open Multilingual Wordnet's Persian wordnets — the Persian WordNet of
 Montazery and Faili, the Wiktionary and the CLDR lists — joined through their
 synsets to the English lemmas of Princeton WordNet 3.0 (attribution and
-licences in data/fa_en_lexicon.LICENSE).  It is used as evidence, never as a
+licences in data/fa_en_lexicon_LICENSE.txt).  It is used as evidence, never as a
 translation: a sentence whose words have renderings in the other side's
 sentence is likely its translation; a sentence of many words none of which has
 a rendering there is likely not.
