@@ -18,11 +18,11 @@ CORPUS = FIXTURES / "corpora" / "djangogirls"
 EPOCH = "1764300000"  # 2025-11-28T03:20:00Z
 
 
-def run_build(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`python build.py ARGS` exactly as a user runs it."""
+def run_build(*args: str, cwd: Path | None = None, env: dict | None = None, epoch: bool = True) -> subprocess.CompletedProcess:
+    """`python build.py ARGS` exactly as a user runs it (`epoch=False`: without SOURCE_DATE_EPOCH, as most do)."""
     # A cache the user shares between builds (PARALLELBOOK_CACHE_DIR) must not make tests reuse work.
-    inherited = {name: value for name, value in os.environ.items() if name != "PARALLELBOOK_CACHE_DIR"}
-    environment = {**inherited, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
+    inherited = {name: value for name, value in os.environ.items() if name not in ("PARALLELBOOK_CACHE_DIR", "SOURCE_DATE_EPOCH")}
+    environment = {**inherited, **({"SOURCE_DATE_EPOCH": EPOCH} if epoch else {}), **(env or {})}
     return subprocess.run(
         [sys.executable, str(ROOT / "build.py"), *args],
         cwd=cwd or ROOT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -70,6 +71,30 @@ def test_one_worker_and_two_give_the_same_bytes(book, tmp_path):
     assert one.returncode == two.returncode == 0, one.stderr + two.stderr
     for path in (p for p in (tmp_path / "one").glob("*.*") if p.is_file()):
         assert (tmp_path / "two" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_an_edit_without_source_date_epoch_lays_out_only_its_chapter(book, tmp_path):
+    # Without SOURCE_DATE_EPOCH the book is dated by its newest file, which an edit moves: the date
+    # is the book's (the assembly writes it), not every piece's, or every chapter is laid out again.
+    import shutil
+
+    work = tmp_path / "book"
+    shutil.copytree(book, work)
+    out = tmp_path / "out"
+    first = run_build("pdf", "--book", str(work), "--out", str(out), epoch=False)
+    assert first.returncode == 0, first.stderr
+    dated = PdfReader(next(out.glob("*.pdf"))).metadata["/CreationDate"]
+    chapter = work / "translations" / "en" / "002-chapter.md"
+    chapter.write_text(chapter.read_text("utf-8").replace("Equal rights for all nations", "Equal rights for every nation"), "utf-8")
+    os.utime(chapter, (2_000_000_000, 2_000_000_000))  # a later edit, whatever the clocks of this machine say
+    edited = run_build("pdf", "--book", str(work), "--out", str(out), epoch=False)
+    assert edited.returncode == 0, edited.stderr
+    assert _stats(edited.stdout)["laid_out"] <= 2, edited.stdout  # the chapter (and its folios, if its pages moved)
+    pdf = next(out.glob("*.pdf"))
+    assert PdfReader(pdf).metadata["/CreationDate"] != dated and PdfReader(pdf).metadata["/CreationDate"].startswith("D:2033")
+    scratch = run_build("pdf", "--book", str(work), "--out", str(tmp_path / "scratch"), "--no-cache", epoch=False)
+    assert scratch.returncode == 0, scratch.stderr
+    assert (tmp_path / "scratch" / pdf.name).read_bytes() == pdf.read_bytes()
 
 
 def test_an_epub_read_by_several_workers_is_the_one_read_by_one(book, tmp_path):

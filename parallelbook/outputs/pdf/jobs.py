@@ -120,21 +120,29 @@ def layout_engine() -> str:
 
     Pango and HarfBuzz are not Python packages, so the cache's salt (the tool's code and its Python
     dependencies) does not cover them; a cache shared between machines must not mix their pieces.
+    Read without importing WeasyPrint: the main process computes every piece's key, and importing
+    it there cost a second of every rebuild (the workers lay out; they import it).
     """
-    import weasyprint
-    from weasyprint.text.ffi import pango
+    from importlib.metadata import version
 
-    return f"weasyprint {weasyprint.__version__}; pango {pango.pango_version()}; harfbuzz {_harfbuzz_version()}"
+    pango = _library_version(
+        "pango_version_string", ("libpango-1.0.so.0", "libpango-1.0.dylib", "libpango-1.0-0.dll", "pango-1.0-0", "pango-1.0")
+    )
+    harfbuzz = _library_version(
+        "hb_version_string", ("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll", "harfbuzz", "libharfbuzz-0")
+    )
+    return f"weasyprint {version('weasyprint')}; pango {pango}; harfbuzz {harfbuzz}"
 
 
-def _harfbuzz_version() -> str:
+def _library_version(function: str, names: tuple[str, ...]) -> str:
+    """The version string a C library reports, found under the names WeasyPrint loads it by."""
     import cffi
 
     ffi = cffi.FFI()
-    ffi.cdef("const char *hb_version_string(void);")
-    for name in ("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll", "harfbuzz", "libharfbuzz-0"):  # as WeasyPrint looks
+    ffi.cdef(f"const char *{function}(void);")
+    for name in names:
         try:
-            return ffi.string(ffi.dlopen(name).hb_version_string()).decode("ascii")
+            return ffi.string(getattr(ffi.dlopen(name), function)()).decode("ascii")
         except (OSError, AttributeError):
             continue
     return "unknown"
@@ -161,6 +169,9 @@ class PieceRunner:
         """Start the workers now, so that they import WeasyPrint while the book is being read."""
         if self.jobs > 1 and self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_warm_up)
+            # A pool starts its processes only at its first task (and then all of them, under fork):
+            # without one now, they imported WeasyPrint after the book was read, not while.
+            self._pool.submit(int)
         return self
 
     @property

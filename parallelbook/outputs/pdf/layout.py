@@ -203,7 +203,10 @@ def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings
         authors=" / ".join(meta.authors[lang] for lang in edition.languages if lang in meta.authors),
         subject=" / ".join(meta.subject[lang] for lang in edition.languages if lang in meta.subject),
         keywords=", ".join(edition.languages),
-        created=meta.modified,
+        # A piece's own dates are never seen (the assembly dates the book): left out, so that the
+        # build time, which an edit moves when SOURCE_DATE_EPOCH is unset, does not make every
+        # chapter a new piece to lay out.
+        created=meta.modified if part.chapters is None else None,
         credits=credits(edition, xhtml=False),
         toc_titles={"source": _toc_title(source), "target": _toc_title(target)},
         toc=toc,
