@@ -433,26 +433,25 @@ class _Scorer:
 
     def _lexical_cost(self, s0: int, s1: int, t0: int, t1: int) -> float:
         """Minus the log-odds, summed over the step's sentences, that each translates the other side's run."""
-        total = 0.0
-        gain, loss = self.t_weights
-        for j in range(t0, t1):
-            known = len(self.t_words[j])
+        targets = self._log_odds(range(t0, t1), self.t_words, self.t_weights, lambda j: (self._target_found(i, j) for i in range(s0, s1)))
+        both = self._log_odds(range(s0, s1), self.s_words, self.s_weights, lambda i: (self._source_found(i, j) for j in range(t0, t1)), targets)
+        return -both
+
+    @staticmethod
+    def _log_odds(sentences: range, words, weights: tuple[float, float], found_in_run, total: float = 0.0) -> float:
+        """The log-odds, summed over one side's sentences, that each translates the other side's run:
+        a sentence's known words found (`found_in_run(n)`: a bit mask for each sentence of the run)
+        count for, the rest against, capped at LEXICAL_CAP either way; added to `total`."""
+        gain, loss = weights
+        for n in sentences:
+            known = len(words[n])
             if known:
                 mask = 0
-                for i in range(s0, s1):
-                    mask |= self._target_found(i, j)
+                for bits in found_in_run(n):
+                    mask |= bits
                 found = mask.bit_count()
                 total += max(-LEXICAL_CAP, min(LEXICAL_CAP, found * gain + (known - found) * loss))
-        gain, loss = self.s_weights
-        for i in range(s0, s1):
-            known = len(self.s_words[i])
-            if known:
-                mask = 0
-                for j in range(t0, t1):
-                    mask |= self._source_found(i, j)
-                found = mask.bit_count()
-                total += max(-LEXICAL_CAP, min(LEXICAL_CAP, found * gain + (known - found) * loss))
-        return -total
+        return total
 
     def _span(self, anchors: list[Anchors], start: int, end: int) -> Anchors:
         """The anchors of sentences start..end together, combined once for all the steps that use them."""
