@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from parallelbook.text.lexicon import LEXICON_FILE, bundled_lexicon, english_stem, fold_word
+from parallelbook.text.lexicon import COMMON_WORDS_FILE, LEXICON_FILE, bundled_lexicon, english_stem, fold_word
 
 
 @pytest.mark.parametrize(
@@ -55,3 +57,86 @@ def test_glossary_terms_join_the_lexicon():
     assert "aylwin" in extended.renderings("آیلوین")
     assert "rio" in extended.renderings("ریو")
     assert lexicon.with_terms([]) is lexicon
+
+
+@pytest.mark.parametrize("written", ["کنید", "می‌کند", "کرده‌اند", "خواهیم", "می‌توانید", "شده", "آن", "آنها", "مانند"])
+def test_light_verbs_and_function_words_have_no_renderings(written):
+    """Forms of the light verbs carry no word of their own into English, and once collided with content words
+    (می‌کند as کند "slow", کنید as "relocate"); آن was missed because the stop list was not folded (آ -> ا)."""
+    assert bundled_lexicon().renderings(written) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "written, meaning",
+    [("باز", "open"), ("لیست", "list"), ("ذخیره", "save"), ("دستور", "command"), ("می‌خواهید", "want"), ("شدید", "severe")],
+)
+def test_common_words_have_their_everyday_renderings(written, meaning):
+    """The wordnet lexicon knew باز only as a hawk and لیست as "beat"; data/fa_en_common.txt adds the everyday
+    senses, and keeps the others."""
+    assert english_stem(meaning) in bundled_lexicon().renderings(written)
+    assert english_stem("hawk") in bundled_lexicon().renderings("باز")
+
+
+def test_the_common_words_file_is_well_formed():
+    from importlib import resources
+
+    text = (resources.files("parallelbook.text") / "data" / COMMON_WORDS_FILE).read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert len(rows) > 2000
+    keys = [row.split("\t")[0] for row in rows]
+    assert all(row.count("\t") == 1 for row in rows)
+    assert len(keys) == len(set(keys))
+    assert all(re.fullmatch(r"[a-z]+( [a-z]+)*", row.split("\t")[1]) for row in rows)
+
+
+def _book(pairs: list[tuple[str, str]], filler: int) -> list[tuple[str, str]]:
+    """Translated sentences: `pairs`, among `filler` others made of words that recur everywhere."""
+    persian = ["کتاب", "شهر", "دریا", "کوه", "باران", "آسمان", "درخت", "خانه"]
+    english = ["book", "city", "sea", "mountain", "rain", "sky", "tree", "house"]
+    others = [
+        (" ".join(persian[(k + i) % 8] for i in range(3)), " ".join(english[(k + i) % 8] for i in range(3)))
+        for k in range(filler)
+    ]
+    return others[: filler // 2] + pairs + others[filler // 2 :]
+
+
+def test_a_book_teaches_the_renderings_of_its_own_words():
+    lexicon = bundled_lexicon()
+    assert not lexicon.renderings("زورباخ")
+    taught = _book([(f"زورباخ در شهر ماند {k}", f"Zorbach stayed in the city {k}") for k in range(4)], 60)
+    learned = lexicon.learned(taught)
+    assert "zorbach" in learned.renderings("زورباخ") and "zorbach" in learned.renderings("زورباخ‌ها")
+    assert "zorbach" in learned.english_words("Then Zorbach left.")
+    # what the lexicon knew is kept; a word seen beside every other teaches nothing new
+    assert lexicon.renderings("شهر") <= learned.renderings("شهر")
+    assert "zorbach" not in learned.renderings("شهر")
+
+
+def test_two_words_met_by_chance_in_a_small_book_teach_nothing():
+    """Twice together among a handful of sentences is what chance gives; among two hundred it is not."""
+    met = [("زورباخ و کلنگار", "Zorbach and Kolengar"), ("زورباخ رفت", "Zorbach went")]
+    assert "zorbach" not in bundled_lexicon().learned(_book(met, 3)).renderings("زورباخ")
+    assert "zorbach" in bundled_lexicon().learned(_book(met, 200)).renderings("زورباخ")
+
+
+def test_a_word_always_rendered_says_more_when_it_is_missing():
+    """Rates of its own for a word the book uses often: اینترنت rendered "Internet" every time weighs more
+    against a sentence that lacks it than a word rendered one time in two."""
+    from parallelbook.review.sentences import LexicalModel
+    from parallelbook.text.sentences import Sentence
+
+    def sentence(text: str) -> Sentence:
+        return Sentence(0, text, 0, len(text), 0, 0)
+
+    matched = []
+    for k in range(12):
+        persian = "اینترنت و کتاب" if k % 2 else "اینترنت و دریا"
+        english = "the Internet and the book" if k % 2 else "the Internet and the water"  # دریا "sea": rendered freely
+        matched.append((sentence(persian), sentence(english), sentence("باران آمد")))
+    model = LexicalModel.calibrate(bundled_lexicon(), matched)
+    internet, sea = (bundled_lexicon().renderings(w) for w in ("اینترنت", "دریا"))
+    _, missing_internet = model.words[internet]
+    _, missing_sea = model.words[sea]
+    _, missing_any = model.weights("source")
+    assert missing_internet < missing_any < 0
+    assert missing_internet < missing_sea

@@ -161,16 +161,9 @@ ADDED = "The committee met twice in the spring and wrote a long report about its
     [
         ("It is no accident", "start"),
         ("Accordingly, the slogans", "middle"),  # beside a 288-character sentence: found by its words (issue 13)
-        pytest.param(
-            "to resolve many of Chile's problems.",
-            "end",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known limit: an added sentence after the longest sentence of the book is read as part of "
-                "its translation (its lengths fit the merge better; its words give 3.3 nats against it, the threshold "
-                "is 3.5); see docs/checks.md, detection rates",
-            ),
-        ),
+        # after the longest sentence of the book, whose lengths fit a merge better: found by its words since
+        # the everyday renderings of common words joined the lexicon (issue 13)
+        ("to resolve many of Chile's problems.", "end"),
     ],
 )
 def test_an_added_sentence_is_reported_where_it_stands(tmp_path, anchor, position):
@@ -229,6 +222,26 @@ def test_a_loose_but_faithful_rendering_stays_silent(tmp_path):
         "قبل از دیدن خط بعد به پاسخ فکر کنید.",
         "translations/en/01-djangogirls.md": "When should you use a dictionary or a list? Well, that's a good point "
         "to ponder. Think about the answer before looking at it in the next line.",
+    }
+    for relative, paragraph in pairs.items():
+        path = book / relative
+        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + paragraph + "\n", encoding="utf-8")
+    assert _sentence_flags(book) == []
+
+
+def test_a_free_last_sentence_beside_a_merge_stays_silent(tmp_path):
+    """A last sentence rendered with none of its words ("at least it is a little clearer now" as "hopefully it
+    looks slightly less magic") while the sentence before it is expanded: not an addition, though a merge of the
+    two Persian sentences fits the middle English one.  (DjangoGirls tutorial, django_models, CC BY-SA; flagged
+    in the full tutorial until the alternative of pairing the lone sentence with the merge's neighbour was
+    weighed.)"""
+    book = copy_book(tmp_path / "book", DJANGOGIRLS)
+    pairs = {
+        "source/01-djangogirls.md": "اگر هنوز چیزی در مورد مدل‌ها برای شما مبهم است حتماً از مربی خود بپرسید! "
+        "می‌دانیم که یادگرفتن مفاهیم اشیاء و توابع به طور همزمان، پیچیده است. ولی حداقل الان کمی برای شما واضح‌تر شده است!",
+        "translations/en/01-djangogirls.md": "If something is still not clear about models, feel free to ask your "
+        "coach! We know it is complicated, especially when you learn what objects and functions are at the same time. "
+        "But hopefully it looks slightly less magic for you now!",
     }
     for relative, paragraph in pairs.items():
         path = book / relative

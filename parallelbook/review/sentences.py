@@ -71,6 +71,9 @@ LEXICAL_WEIGHT = 1.0  # words of a sentence are not independent witnesses: each 
 LEXICAL_CAP = 8.0  # nats: what one sentence's words can say at most, either way
 PRIOR_MATCH = (0.35, 0.06)  # share of a sentence's known words rendered in its translation / in a sentence it does not translate
 MATCH_PRIOR_WEIGHT = 50  # words that prior counts for against the book's own
+WORD_MIN_SEEN = 4  # a word seen this often in the book's translated sentences gets rates of its own
+WORD_PRIOR_WEIGHT = 8  # how many sightings the side's rate counts for against a word's own
+CHANCE_PRIOR_WEIGHT = 10  # the same for the rate of finding it beside
 
 
 # White space and the format characters (Unicode category Cf) that occur in text: ZWNJ and its kin, bidi marks
@@ -191,14 +194,18 @@ class LexicalModel:
     """How strongly the words of a sentence say whether it translates the sentences it is paired with.
 
     For each side, `found` is the share of a sentence's known words whose rendering stands in its translation
-    and `chance` the share found in a sentence it does not translate, both measured on the book; a sentence
-    with n known words of which k are found weighs log-odds k·log(found/chance) + (n−k)·log((1−found)/(1−chance)),
-    scaled by LEXICAL_WEIGHT and capped at LEXICAL_CAP.
+    and `chance` the share found in a sentence it does not translate, both measured on the book.  A word the
+    book uses often has rates of its own (`words`): a name or a term its translator always renders the same
+    way (اینترنت, Internet) says more, when it is missing, than a word rendered freely.  A sentence's known
+    words weigh, each, log(found/chance) when found and log((1−found)/(1−chance)) when not, scaled by
+    LEXICAL_WEIGHT; their sum is capped at LEXICAL_CAP either way.
     """
 
     lexicon: Lexicon = field(compare=False, repr=False)
     source: tuple[float, float] = PRIOR_MATCH  # (found, chance) for the source sentences' words
     target: tuple[float, float] = PRIOR_MATCH
+    # a word's own (what a found word adds, what a word not found takes away), for the words the book uses
+    words: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def calibrate(cls, lexicon: Lexicon, matched: Sequence[tuple[Sentence, Sentence, Sentence | None]]) -> "LexicalModel":
@@ -207,32 +214,67 @@ class LexicalModel:
         if len(matched) > CALIBRATION_PAIRS:
             stride = len(matched) / CALIBRATION_PAIRS
             matched = [matched[int(k * stride)] for k in range(CALIBRATION_PAIRS)]
-        counts = {side: [0, 0, 0, 0] for side in ("source", "target")}  # found, known (translation); found, known (beside)
+        # per word: [found in its translation, seen], [found beside, seen beside]; a source word is keyed by
+        # its renderings, a target word by its stem
+        per_word: dict = {}
+
+        def count(word, found: bool, slot: int) -> None:
+            c = per_word.get(word)
+            if c is None:
+                c = per_word[word] = [0, 0, 0, 0]
+            c[slot] += found
+            c[slot + 1] += 1
+
         for s, t, other in matched:
             s_words, s_union = _words(s, "source", lexicon)
-            _, t_union = _words(t, "target", lexicon)
-            counts["target"][0] += len(t_union & s_union)
-            counts["target"][1] += len(t_union)
-            counts["source"][0] += sum(1 for r in s_words if not r.isdisjoint(t_union))
-            counts["source"][1] += len(s_words)
+            t_words, t_union = _words(t, "target", lexicon)
+            for r in s_words:
+                count(r, not r.isdisjoint(t_union), 0)
+            for w in t_words:
+                count(w, w in s_union, 0)
             if other is not None and other.text != s.text:
                 o_words, o_union = _words(other, "source", lexicon)
-                counts["target"][2] += len(t_union & o_union)
-                counts["target"][3] += len(t_union)
-                counts["source"][2] += sum(1 for r in o_words if not r.isdisjoint(t_union))
-                counts["source"][3] += len(o_words)
+                for r in o_words:
+                    count(r, not r.isdisjoint(t_union), 2)
+                for w in t_words:
+                    count(w, w in o_union, 2)
+        totals = {side: [0, 0, 0, 0] for side in (True, False)}  # by side: is the word a source word?
+        for word, c in per_word.items():
+            side = totals[isinstance(word, frozenset)]
+            for k in range(4):
+                side[k] += c[k]
 
         def rates(c: list[int]) -> tuple[float, float]:
             found = (c[0] + MATCH_PRIOR_WEIGHT * PRIOR_MATCH[0]) / (c[1] + MATCH_PRIOR_WEIGHT)
             chance = (c[2] + MATCH_PRIOR_WEIGHT * PRIOR_MATCH[1]) / (c[3] + MATCH_PRIOR_WEIGHT)
             return found, min(chance, found * 0.5)  # a lexicon no better than chance says little, never the opposite
 
-        return cls(lexicon, rates(counts["source"]), rates(counts["target"]))
+        source, target = rates(totals[True]), rates(totals[False])
+        words = {}
+        for word, c in per_word.items():
+            if c[1] < WORD_MIN_SEEN:
+                continue
+            found, chance = source if isinstance(word, frozenset) else target
+            # drawn towards the side's rates: a word seen a few times keeps close to them
+            own_found = (c[0] + WORD_PRIOR_WEIGHT * found) / (c[1] + WORD_PRIOR_WEIGHT)
+            own_chance = (c[2] + CHANCE_PRIOR_WEIGHT * chance) / (c[3] + CHANCE_PRIOR_WEIGHT)
+            words[word] = _weights(own_found, min(own_chance, own_found * 0.5))
+        return cls(lexicon, source, target, words)
 
     def weights(self, side: str) -> tuple[float, float]:
-        """(what a found word adds, what a known word not found takes away), in nats."""
-        found, chance = self.source if side == "source" else self.target
-        return (LEXICAL_WEIGHT * math.log(found / chance), LEXICAL_WEIGHT * math.log((1 - found) / (1 - chance)))
+        """(what a found word adds, what a known word not found takes away), in nats, for a word the book
+        has no rates of its own for."""
+        return _weights(*(self.source if side == "source" else self.target))
+
+    def word_weights(self, side: str, words: Iterable) -> tuple[float, tuple[float, ...]]:
+        """For a sentence's known words: what they weigh if none is found, and what finding each adds to that."""
+        default = self.weights(side)
+        pairs = [self.words.get(w, default) for w in words]
+        return sum(loss for _, loss in pairs), tuple(gain - loss for gain, loss in pairs)
+
+
+def _weights(found: float, chance: float) -> tuple[float, float]:
+    return (LEXICAL_WEIGHT * math.log(found / chance), LEXICAL_WEIGHT * math.log((1 - found) / (1 - chance)))
 
 
 # ---------------------------------------------------------------- the model
@@ -316,6 +358,10 @@ class SentenceModel:
                 matched.append((src[0], tgt[0], None))
         lexical = None
         if lexicon is not None and lexical_languages(source_lang, target_lang):
+            if len(matched) > CALIBRATION_PAIRS:
+                stride = len(matched) / CALIBRATION_PAIRS
+                matched = [matched[int(k * stride)] for k in range(CALIBRATION_PAIRS)]
+            lexicon = lexicon.learned((s.text, t.text) for s, t, _ in matched)
             lexical = LexicalModel.calibrate(lexicon, matched)
             first = cls(ratio=ratio, variance=variance, lexical=lexical)
         total = sum(counts.values())
@@ -408,8 +454,8 @@ class _Scorer:
             self.s_union = [u for _, u in s_words]
             self.t_words = [tuple(w) for w, _ in t_words]
             self.t_union = [u for _, u in t_words]
-            self.s_weights = self.lexical.weights("source")
-            self.t_weights = self.lexical.weights("target")
+            self.s_weights = [self.lexical.word_weights("source", w) for w in self.s_words]
+            self.t_weights = [self.lexical.word_weights("target", w) for w in self.t_words]
             self._found_t: dict[tuple[int, int], int] = {}
             self._found_s: dict[tuple[int, int], int] = {}
 
@@ -433,24 +479,28 @@ class _Scorer:
 
     def _lexical_cost(self, s0: int, s1: int, t0: int, t1: int) -> float:
         """Minus the log-odds, summed over the step's sentences, that each translates the other side's run."""
-        targets = self._log_odds(range(t0, t1), self.t_words, self.t_weights, lambda j: (self._target_found(i, j) for i in range(s0, s1)))
-        both = self._log_odds(range(s0, s1), self.s_words, self.s_weights, lambda i: (self._source_found(i, j) for j in range(t0, t1)), targets)
+        targets = self._log_odds(range(t0, t1), self.t_weights, lambda j: (self._target_found(i, j) for i in range(s0, s1)))
+        both = self._log_odds(range(s0, s1), self.s_weights, lambda i: (self._source_found(i, j) for j in range(t0, t1)), targets)
         return -both
 
     @staticmethod
-    def _log_odds(sentences: range, words, weights: tuple[float, float], found_in_run, total: float = 0.0) -> float:
+    def _log_odds(sentences: range, weights, found_in_run, total: float = 0.0) -> float:
         """The log-odds, summed over one side's sentences, that each translates the other side's run:
         a sentence's known words found (`found_in_run(n)`: a bit mask for each sentence of the run)
-        count for, the rest against, capped at LEXICAL_CAP either way; added to `total`."""
-        gain, loss = weights
+        count for, the rest against (`weights[n]`: what they weigh if none is found, and what finding
+        each adds), capped at LEXICAL_CAP either way; added to `total`."""
         for n in sentences:
-            known = len(words[n])
-            if known:
+            base, gains = weights[n]
+            if gains:
                 mask = 0
                 for bits in found_in_run(n):
                     mask |= bits
-                found = mask.bit_count()
-                total += max(-LEXICAL_CAP, min(LEXICAL_CAP, found * gain + (known - found) * loss))
+                value = base
+                while mask:
+                    low = mask & -mask
+                    value += gains[low.bit_length() - 1]
+                    mask ^= low
+                total += max(-LEXICAL_CAP, min(LEXICAL_CAP, value))
         return total
 
     def _span(self, anchors: list[Anchors], start: int, end: int) -> Anchors:
@@ -559,6 +609,10 @@ def _evidence(steps: list[SentenceStep], scorer: _Scorer) -> Iterable[Unmatched]
             merged = SentenceStep(min(step.s0, other.s0), max(step.s1, other.s1), min(step.t0, other.t0), max(step.t1, other.t1))
             both = chosen + scorer.cost(other.s0, other.s1, other.t0, other.t1)
             alternatives.append(scorer.cost(merged.s0, merged.s1, merged.t0, merged.t1) - both)
+            resplit = _resplit(step, other, offset)
+            if resplit is not None:
+                # the neighbour merged two sentences: its one beside the lone sentence may be its (free) rendering
+                alternatives.append(sum(scorer.cost(*r) for r in resplit) - both)
         if any(steps[k].shape in NULL_SHAPES and steps[k].shape != step.shape for k in (index - 1, index + 1) if 0 <= k < len(steps)):
             evidence = 0.0  # a source sentence and a target sentence left side by side: reworded, not lost
         elif lengths[sentence] < MIN_SENTENCE:
@@ -566,6 +620,22 @@ def _evidence(steps: list[SentenceStep], scorer: _Scorer) -> Iterable[Unmatched]
         else:
             evidence = min(alternatives) if alternatives else 0.0
         yield Unmatched(side, sentence, evidence, index)
+
+
+def _resplit(lone: SentenceStep, other: SentenceStep, offset: int) -> tuple[tuple[int, int, int, int], ...] | None:
+    """The neighbouring step `other` without its sentence next to the lone one, and that sentence paired with
+    the lone one; None when `other` has only one sentence on the side the lone sentence lacks."""
+    if lone.shape == (1, 0):
+        if other.t1 - other.t0 < 2:
+            return None
+        if offset < 0:  # other comes first: its last target sentence goes with the lone source sentence
+            return (other.s0, other.s1, other.t0, other.t1 - 1), (lone.s0, lone.s1, other.t1 - 1, other.t1)
+        return (lone.s0, lone.s1, other.t0, other.t0 + 1), (other.s0, other.s1, other.t0 + 1, other.t1)
+    if other.s1 - other.s0 < 2:
+        return None
+    if offset < 0:
+        return (other.s0, other.s1 - 1, other.t0, other.t1), (other.s1 - 1, other.s1, lone.t0, lone.t1)
+    return (other.s0, other.s0 + 1, lone.t0, lone.t1), (other.s0 + 1, other.s1, other.t0, other.t1)
 
 
 # ---------------------------------------------------------------- a pair's sentences and findings

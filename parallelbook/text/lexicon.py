@@ -4,7 +4,10 @@ The lexicon (data/fa_en_lexicon.txt, about 10,100 Persian words) was made from
 the Open Multilingual Wordnet's Persian wordnets — the Persian WordNet of
 Montazery and Faili, the Wiktionary and the CLDR lists — joined through their
 synsets to the English lemmas of Princeton WordNet 3.0 (attribution and
-licences in data/fa_en_lexicon_LICENSE.txt).  It is used as evidence, never as a
+licences in data/fa_en_lexicon_LICENSE.txt), with the everyday renderings of
+about 2,400 common words that wordnets list under rarer senses added from
+data/fa_en_common.txt (written for this project), and, for each book, what its
+own translated sentences teach (`Lexicon.learned`).  It is used as evidence, never as a
 translation: a sentence whose words have renderings in the other side's
 sentence is likely its translation; a sentence of many words none of which has
 a rendering there is likely not.
@@ -18,14 +21,25 @@ lexicon.  Pure, apart from reading the bundled file once.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
 LEXICON_FILE = "fa_en_lexicon.txt"
+COMMON_WORDS_FILE = "fa_en_common.txt"
+# What a book's own translations must show for a Persian word to be taken as rendered by an English one
+# (`Lexicon.learned`): seen together in this many translated sentences, Dice's coefficient at least
+# LEARN_DICE, the English word in at least this share of the translations of the Persian one, and together
+# far more often than chance would have them.
+LEARN_MIN_TOGETHER = 2
+LEARN_DICE = 0.4
+LEARN_SHARE = 0.5
+LEARN_CHANCE = 1e-4  # and so seldom seen together by chance (many pairs of words are tried)
 
 # English words that carry grammar rather than content (never counted as evidence)
 ENGLISH_STOP = frozenset(
@@ -37,12 +51,14 @@ ENGLISH_STOP = frozenset(
     which while who whom why will with would you your yours yourself yourselves one two many much may might must
     shall upon thus also however therefore yet still even well like get got make made say said see way""".split()
 )
-# Persian words that carry grammar rather than content (prepositions, conjunctions, pronouns, the copula)
-PERSIAN_STOP = frozenset(
-    """از به با در بر تا که و یا را این آن اینها آنها او ما شما من تو وی ایشان است هست نیست بود باشد شد شود
+# Persian words that carry grammar rather than content (prepositions, conjunctions, pronouns, determiners,
+# adverbs of degree and time, modal words); folded like the words looked up (آن -> ان)
+PERSIAN_STOP_WORDS = """از به با در بر تا که و یا را این آن اینها آنها او ما شما من تو وی ایشان است هست نیست بود باشد شد شود
     می نمی هم نیز اما ولی اگر چون چه چرا کدام هر همه خود یک دو برای بی پس پیش سوی زیر روی میان بین درباره
-    دیگر حتی همین همان چنین چنان آیا نه بله را ای ها های""".split()
-)
+    دیگر حتی همین همان چنین چنان آیا نه بله را ای ها های
+    آنچه اینکه آنکه چیزی چیزها کسی کسانی یکی برخی بعضی چند چندین هیچ همه‌ی خیلی بسیار بسیاری کمی فقط تنها
+    باید نباید شاید مثل مانند همچون چنانکه چنانچه زیرا لذا بنابراین سپس آنگاه وقتی هنگامی زمانی حالا اکنون
+    اینجا آنجا کجا چطور چگونه چقدر توسط طی ضمن نزد جز بدون مگر هنوز دیگری دیگران همچنین البته اینطور آنطور""".split()
 
 _FOLD = str.maketrans(
     {
@@ -80,6 +96,32 @@ def fold_word(word: str) -> str:
     """A Persian word as the lexicon keys it: letter forms, diacritics, tatweel and ZWNJ folded away."""
     word = unicodedata.normalize("NFC", word).translate(_FOLD)
     return "".join(ch for ch in word if not unicodedata.combining(ch))
+
+
+# Persian words that carry grammar: the function words, and every form of the light and auxiliary verbs
+# (کردن، شدن، داشتن، بودن، دادن، گرفتن، توانستن, and خواستن as the future's auxiliary): in compound verbs
+# (استفاده کردن، قرار گرفتن، نشان دادن) they carry no word of their own into the translation, and their forms
+# collide with content words (کند "slow", ده "village", کرد "Kurd").
+def _light_verb_forms() -> frozenset[str]:
+    present = {"کن": True, "شو": True, "باش": True, "دار": False, "ده": True, "گیر": True, "توان": False}
+    past = ("کرد", "شد", "بود", "داشت", "داد", "گرفت", "توانست")
+    persons = ("م", "ی", "د", "یم", "ید", "ند")
+    perfect = ("ه", "هام", "های", "هاست", "هایم", "هاید", "هاند", "هبود", "هباشد", "هشد", "هشود")
+    forms = {"خواه" + p for p in persons}  # the future: خواهد رفت
+    for stem, imperative in present.items():
+        for prefix in ("", "می", "نمی", "ن", "ب"):
+            forms.update(prefix + stem + p for p in persons)
+            if imperative and prefix in ("ب", "ن"):
+                forms.add(prefix + stem)
+    forms.add("کن")
+    for stem in past:
+        for prefix in ("", "می", "نمی", "ن"):
+            forms.update(prefix + stem + p for p in ("", "ن") + persons + perfect)
+    # the same letters as a content word of its own: شدید "severe", داده "data", بدهی "debt", دادن in داد "justice"
+    return frozenset(forms - {"شدید", "داده", "بدهی", "بده", "داد", "ببود", "نشد"})
+
+
+PERSIAN_STOP = frozenset(fold_word(w) for w in PERSIAN_STOP_WORDS) | _light_verb_forms()
 
 
 # endings cut off an English word, longest first, so that a noun, its verb and their forms meet
@@ -134,24 +176,29 @@ class Lexicon:
         return found
 
     def _lookup(self, word: str) -> frozenset[str]:
+        key = self._key(word)
+        return self.entries[key] if key is not None else frozenset()
+
+    def _key(self, word: str) -> str | None:
+        """The entry a folded Persian word is found under (itself, or with its prefix or ending taken off)."""
         if len(word) < 2 or word in PERSIAN_STOP:
-            return frozenset()
+            return None
         entries = self.entries
         if word in entries:
-            return entries[word]
+            return word
         bases = [word] + [word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 2]
         for base in bases:
             if base in entries:
-                return entries[base]
+                return base
         for base in bases:
             for suffix in _SUFFIXES:
                 if base.endswith(suffix) and len(base) - len(suffix) >= 2:
                     stem = base[: -len(suffix)]
                     if stem in entries:
-                        return entries[stem]
+                        return stem
                     if suffix in ("ها", "های", "ی", "ای") and stem + "ه" in entries:  # خانه‌ها، خانه‌ای: the silent he
-                        return entries[stem + "ه"]
-        return frozenset()
+                        return stem + "ه"
+        return None
 
     def persian_words(self, text: str) -> tuple[frozenset[str], ...]:
         """The renderings of each different known content word of Persian text."""
@@ -188,6 +235,77 @@ class Lexicon:
                     entries[key] = entries.get(key, frozenset()) | stems
         return Lexicon(entries, frozenset(english))
 
+    def merged(self, other: Lexicon) -> Lexicon:
+        """Both lexicons' renderings of every word."""
+        entries = dict(self.entries)
+        for word, stems in other.entries.items():
+            entries[word] = entries.get(word, frozenset()) | stems
+        return Lexicon(entries, self.english | other.english)
+
+    def learned(self, translations: Iterable[tuple[str, str]]) -> Lexicon:
+        """The lexicon with what a book's own translations teach: an English word that stands in the
+        translation of most sentences containing a Persian word, and seldom elsewhere, may render it
+        (Dice's coefficient over sentences, `LEARN_*`).  Catches what a general lexicon lacks or has only
+        in another sense: names and terms (جنگو, Django), loanwords (کنسول, console), a book's usage (باز, open).
+        `translations`: (Persian sentence, its English translation), as aligned one to one."""
+        persian_count: Counter = Counter()
+        english_count: Counter = Counter()
+        together: Counter = Counter()
+        keys: dict[str, str | None] = {}
+        pairs = 0
+        for persian, english in translations:
+            p_keys = set()
+            for word in _PERSIAN_WORD.findall(persian):
+                key = keys.get(word, "")
+                if key == "":
+                    folded = fold_word(word)
+                    key = keys[word] = self._key(folded) or _learnable(folded)
+                if key is not None:
+                    p_keys.add(key)
+            e_stems = set(english_words(english))
+            if not p_keys or not e_stems:
+                continue
+            pairs += 1
+            persian_count.update(p_keys)
+            english_count.update(e_stems)
+            together.update((p, e) for p in p_keys for e in e_stems)
+        learnt: dict[str, set[str]] = {}
+        for (p, e), both in together.items():
+            if both < LEARN_MIN_TOGETHER or both < LEARN_SHARE * persian_count[p]:
+                continue
+            if 2 * both / (persian_count[p] + english_count[e]) >= LEARN_DICE and _by_chance(both, persian_count[p], english_count[e], pairs) < LEARN_CHANCE:
+                learnt.setdefault(p, set()).add(e)
+        if not learnt:
+            return self
+        entries = dict(self.entries)
+        for p, stems in learnt.items():
+            entries[p] = entries.get(p, frozenset()) | stems
+        return Lexicon(entries, self.english | frozenset(e for stems in learnt.values() for e in stems))
+
+
+def _by_chance(both: int, persian: int, english: int, sentences: int) -> float:
+    """How likely two words seen in `persian` and `english` of `sentences` translated sentences would meet in
+    `both` of them or more if they had nothing to do with each other (the hypergeometric tail)."""
+    def log_choose(n: int, k: int) -> float:
+        return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+    total = log_choose(sentences, persian)
+    return sum(
+        math.exp(log_choose(english, k) + log_choose(sentences - english, persian - k) - total)
+        for k in range(both, min(persian, english) + 1)
+        if persian - k <= sentences - english
+    )
+
+
+def _learnable(folded: str) -> str | None:
+    """The key a Persian word the lexicon does not know is learnt under: without a plural ending."""
+    if len(folded) < 2 or folded in PERSIAN_STOP:
+        return None
+    for suffix in ("هایی", "های", "ها"):
+        if folded.endswith(suffix) and len(folded) - len(suffix) >= 2:
+            return folded[: -len(suffix)]
+    return folded
+
 
 def parse_lexicon(text: str) -> Lexicon:
     """`persian<TAB>stem stem …` lines; `#` starts a comment."""
@@ -200,8 +318,26 @@ def parse_lexicon(text: str) -> Lexicon:
     return Lexicon(entries, frozenset(s for stems in entries.values() for s in stems))
 
 
+def parse_word_list(text: str) -> Lexicon:
+    """`persian<TAB>english english …` lines as people write them (data/fa_en_common.txt): the Persian folded,
+    the English cut to stems, English function words left out; `#` starts a comment."""
+    entries: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        persian, _, english = line.partition("\t")
+        key = fold_word(persian.strip())
+        stems = {english_stem(w) for w in english.split() if w.lower() not in ENGLISH_STOP}
+        if key and stems and key not in PERSIAN_STOP:
+            entries.setdefault(key, set()).update(stems)
+    frozen = {k: frozenset(v) for k, v in entries.items()}
+    return Lexicon(frozen, frozenset(s for stems in frozen.values() for s in stems))
+
+
 @lru_cache(maxsize=1)
 def bundled_lexicon() -> Lexicon:
-    """The Persian–English lexicon shipped with the package."""
-    text = (resources.files(__package__ or "parallelbook.text") / "data" / LEXICON_FILE).read_text(encoding="utf-8")
-    return parse_lexicon(text)
+    """The Persian–English lexicon shipped with the package: the wordnet-derived lexicon, with the common
+    words' everyday renderings it lacks (باز is "open" as well as "hawk") added from data/fa_en_common.txt."""
+    data = resources.files(__package__ or "parallelbook.text") / "data"
+    lexicon = parse_lexicon((data / LEXICON_FILE).read_text(encoding="utf-8"))
+    return lexicon.merged(parse_word_list((data / COMMON_WORDS_FILE).read_text(encoding="utf-8")))
