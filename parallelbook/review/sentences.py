@@ -458,6 +458,7 @@ class _Scorer:
             self.t_weights = [self.lexical.word_weights("target", w) for w in self.t_words]
             self._found_t: dict[tuple[int, int], int] = {}
             self._found_s: dict[tuple[int, int], int] = {}
+            self._shared_words: dict[tuple[str, int, int], tuple[tuple[int, int], ...]] = {}
 
     def _target_found(self, i: int, j: int) -> int:
         """Which known words of target sentence j (a bit each) source sentence i has a rendering for."""
@@ -479,22 +480,64 @@ class _Scorer:
 
     def _lexical_cost(self, s0: int, s1: int, t0: int, t1: int) -> float:
         """Minus the log-odds, summed over the step's sentences, that each translates the other side's run."""
-        targets = self._log_odds(range(t0, t1), self.t_weights, lambda j: (self._target_found(i, j) for i in range(s0, s1)))
-        both = self._log_odds(range(s0, s1), self.s_weights, lambda i: (self._source_found(i, j) for j in range(t0, t1)), targets)
-        return -both
+        t_masks = [self._run_mask(self._target_found, range(s0, s1), j, first=False) for j in range(t0, t1)]
+        s_masks = [self._run_mask(self._source_found, range(t0, t1), i, first=True) for i in range(s0, s1)]
+        if t1 - t0 > 1:
+            self._witness_once(t_masks, t0, self.t_words, self.t_shared, lambda w: sum(w in self.s_union[i] for i in range(s0, s1)))
+        if s1 - s0 > 1:
+            self._witness_once(s_masks, s0, self.s_words, self.s_shared, lambda r: sum(not r.isdisjoint(self.t_union[j]) for j in range(t0, t1)))
+        return -(self._log_odds(t_masks, t0, self.t_weights) + self._log_odds(s_masks, s0, self.s_weights))
 
     @staticmethod
-    def _log_odds(sentences: range, weights, found_in_run, total: float = 0.0) -> float:
-        """The log-odds, summed over one side's sentences, that each translates the other side's run:
-        a sentence's known words found (`found_in_run(n)`: a bit mask for each sentence of the run)
-        count for, the rest against (`weights[n]`: what they weigh if none is found, and what finding
-        each adds), capped at LEXICAL_CAP either way; added to `total`."""
-        for n in sentences:
+    def _run_mask(found, run: range, n: int, first: bool) -> int:
+        """The known words of sentence n (a bit each) that the other side's `run` of sentences has."""
+        mask = 0
+        for other in run:
+            mask |= found(n, other) if first else found(other, n)
+        return mask
+
+    @staticmethod
+    def _witness_once(masks: list[int], start: int, words, shared, supply) -> None:
+        """A word found by two sentences of a run (نامه in both Persian sentences of a merge, "letter" once in
+        the English) is found only as often as the other side has it: one word of a translation witnesses one
+        word of its source.  Without this, a sentence whose translation is missing hides in a merge with a
+        neighbour about the same things, its words found again in the neighbour's translation."""
+        seen: dict = {}  # a word found in more than one sentence of the run -> where (sentence in run, bit)
+        for b in range(1, len(masks)):
+            for a in range(b):
+                for ka, kb in shared(start + a, start + b):
+                    if masks[a] >> ka & 1 and masks[b] >> kb & 1:
+                        places = seen.setdefault(words[start + a][ka], {(a, ka)})
+                        places.add((b, kb))
+        for word, places in seen.items():
+            for n, k in sorted(places)[supply(word) :]:
+                masks[n] &= ~(1 << k)
+
+    def s_shared(self, a: int, b: int) -> tuple[tuple[int, int], ...]:
+        return self._shared(self.s_words, a, b, "s")
+
+    def t_shared(self, a: int, b: int) -> tuple[tuple[int, int], ...]:
+        return self._shared(self.t_words, a, b, "t")
+
+    def _shared(self, words, a: int, b: int, side: str) -> tuple[tuple[int, int], ...]:
+        """The words sentences a and b have in common, as (bit in a, bit in b)."""
+        key = (side, a, b)
+        found = self._shared_words.get(key)
+        if found is None:
+            where = {w: k for k, w in enumerate(words[b])}
+            found = self._shared_words[key] = tuple((k, where[w]) for k, w in enumerate(words[a]) if w in where)
+        return found
+
+    @staticmethod
+    def _log_odds(masks: list[int], start: int, weights) -> float:
+        """The log-odds, summed over one side's sentences, that each translates the other side's run: a
+        sentence's known words found (`masks`, a bit each, for the sentences from `start` on) count for, the
+        rest against (`weights[n]`: what they weigh if none is found, and what finding each adds), capped at
+        LEXICAL_CAP either way."""
+        total = 0.0
+        for n, mask in enumerate(masks, start):
             base, gains = weights[n]
             if gains:
-                mask = 0
-                for bits in found_in_run(n):
-                    mask |= bits
                 value = base
                 while mask:
                     low = mask & -mask
