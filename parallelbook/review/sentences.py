@@ -17,7 +17,8 @@ many known words have none is likely not, as measured on the book.
 
 A sentence left without a counterpart is reported only when the evidence is
 strong: absorbing it into a neighbouring step instead (a merge the
-translator may have made) must cost at least `EVIDENCE` nats more
+translator may have made), or pairing it with the sentence beside it in a
+neighbouring merge (a free rendering), must cost at least `EVIDENCE` nats more
 (`LEXICAL_EVIDENCE` when words were weighed; `Unmatched.evidence`).  The threshold is set so that every faithful
 pair we have stays silent; docs/checks.md gives the measured false alarm
 and detection rates.  Everything here is pure.
@@ -58,7 +59,7 @@ PRIOR_VARIANCE = 3.0  # variance per character before calibration (faithful fa-e
 PRIOR_WEIGHT = 20  # how many sentence pairs that prior counts for against the book's own
 MIN_VARIANCE = 1.0
 EVIDENCE = 4.5  # nats: how much likelier an omission must be than the likeliest merge to be reported (docs/checks.md)
-LEXICAL_EVIDENCE = 3.5  # the same when the words were weighed too (faithful pairs then measure at most 2.2: docs/checks.md)
+LEXICAL_EVIDENCE = 3.5  # the same when the words were weighed too (faithful pairs then measure at most 3.1: docs/checks.md)
 MIN_SENTENCE = 12  # characters: shorter sentences ("Yes.", "Wait!") are never reported on their own
 BAND = 25  # how far (in sentences) the path may wander from the diagonal, beyond the difference in count
 MAX_SENTENCES = 2000  # a side with more sentences than this (a 100,000-character block of one-word lines) is not aligned
@@ -211,9 +212,7 @@ class LexicalModel:
     def calibrate(cls, lexicon: Lexicon, matched: Sequence[tuple[Sentence, Sentence, Sentence | None]]) -> "LexicalModel":
         """From sentences paired 1–1 (a translation) and, where there is one, the source sentence beside it in
         the same pair (not its translation, but about the same things: the alternative a merge would make)."""
-        if len(matched) > CALIBRATION_PAIRS:
-            stride = len(matched) / CALIBRATION_PAIRS
-            matched = [matched[int(k * stride)] for k in range(CALIBRATION_PAIRS)]
+        matched = _spread(matched, CALIBRATION_PAIRS)
         # per word: [found in its translation, seen], [found beside, seen beside]; a source word is keyed by
         # its renderings, a target word by its stem
         per_word: dict = {}
@@ -273,6 +272,14 @@ class LexicalModel:
         return sum(loss for _, loss in pairs), tuple(gain - loss for gain, loss in pairs)
 
 
+def _spread(items: Sequence, limit: int) -> Sequence:
+    """At most `limit` of `items`, taken evenly over all of them (a book's calibration sample)."""
+    if len(items) <= limit:
+        return items
+    stride = len(items) / limit
+    return [items[int(k * stride)] for k in range(limit)]
+
+
 def _weights(found: float, chance: float) -> tuple[float, float]:
     return (LEXICAL_WEIGHT * math.log(found / chance), LEXICAL_WEIGHT * math.log((1 - found) / (1 - chance)))
 
@@ -320,12 +327,11 @@ class SentenceModel:
         of pairs with as many sentences on each side, and how often the translator merges or splits.
 
         The priors of omissions and additions are not learnt: a book with many omissions must not make
-        them look normal.  With a `lexicon` (Persian–English), how often a word's rendering is found in the
+        them look normal.  With a `lexicon` (Persian–English), the renderings the book's own translated
+        sentences teach are added to it (`Lexicon.learned`), and how often a word's rendering is found in the
         sentence it translates, and in one it does not, is measured too (`LexicalModel`).
         """
-        if len(pairs) > CALIBRATION_PAIRS:
-            stride = len(pairs) / CALIBRATION_PAIRS
-            pairs = [pairs[int(k * stride)] for k in range(CALIBRATION_PAIRS)]
+        pairs = _spread(pairs, CALIBRATION_PAIRS)
         first = cls(ratio=ratio)
         informative = [
             (length(s.text), length(t.text))
@@ -358,9 +364,7 @@ class SentenceModel:
                 matched.append((src[0], tgt[0], None))
         lexical = None
         if lexicon is not None and lexical_languages(source_lang, target_lang):
-            if len(matched) > CALIBRATION_PAIRS:
-                stride = len(matched) / CALIBRATION_PAIRS
-                matched = [matched[int(k * stride)] for k in range(CALIBRATION_PAIRS)]
+            matched = _spread(matched, CALIBRATION_PAIRS)
             lexicon = lexicon.learned((s.text, t.text) for s, t, _ in matched)
             lexical = LexicalModel.calibrate(lexicon, matched)
             first = cls(ratio=ratio, variance=variance, lexical=lexical)

@@ -256,8 +256,9 @@ class Lexicon:
         for persian, english in translations:
             p_keys = set()
             for word in _PERSIAN_WORD.findall(persian):
-                key = keys.get(word, "")
-                if key == "":
+                if word in keys:
+                    key = keys[word]
+                else:  # the entry it is found under, or (a word the lexicon does not know) its own
                     folded = fold_word(word)
                     key = keys[word] = self._key(folded) or _learnable(folded)
                 if key is not None:
@@ -286,6 +287,7 @@ class Lexicon:
 def _by_chance(both: int, persian: int, english: int, sentences: int) -> float:
     """How likely two words seen in `persian` and `english` of `sentences` translated sentences would meet in
     `both` of them or more if they had nothing to do with each other (the hypergeometric tail)."""
+
     def log_choose(n: int, k: int) -> float:
         return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
 
