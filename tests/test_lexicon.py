@@ -140,3 +140,12 @@ def test_a_word_always_rendered_says_more_when_it_is_missing():
     _, missing_any = model.weights("source")
     assert missing_internet < missing_any < 0
     assert missing_internet < missing_sea
+
+
+def test_a_sentence_of_many_words_teaches_nothing():
+    """Every word of a long sentence meets every other: learning from it would be noise at a quadratic cost."""
+    letters = "بپتجچحخدذرزسشصضطظعغفقگلمنهی"
+    persian = " ".join(a + b + c for a, b, c in zip(letters * 4, letters[3:] * 4, letters[7:] * 4))  # 90 words
+    english = " ".join(a + b + c for a in "bcdfg" for b in "aeiou" for c in "klmnprst")[:900]
+    long = [(f"زورباخ {persian}", f"Zorbach {english}") for _ in range(5)]
+    assert "zorbach" not in bundled_lexicon().learned(_book(long, 200)).renderings("زورباخ")

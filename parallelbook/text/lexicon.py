@@ -40,6 +40,7 @@ LEARN_MIN_TOGETHER = 2
 LEARN_DICE = 0.4
 LEARN_SHARE = 0.5
 LEARN_CHANCE = 1e-4  # and so seldom seen together by chance (many pairs of words are tried)
+LEARN_MAX_WORDS = 80  # sentences with more different content words than this (on either side) teach nothing
 
 # English words that carry grammar rather than content (never counted as evidence)
 ENGLISH_STOP = frozenset(
@@ -250,9 +251,8 @@ class Lexicon:
         `translations`: (Persian sentence, its English translation), as aligned one to one."""
         persian_count: Counter = Counter()
         english_count: Counter = Counter()
-        together: Counter = Counter()
         keys: dict[str, str | None] = {}
-        pairs = 0
+        sentences = []
         for persian, english in translations:
             p_keys = set()
             for word in _PERSIAN_WORD.findall(persian):
@@ -264,12 +264,17 @@ class Lexicon:
                 if key is not None:
                     p_keys.add(key)
             e_stems = set(english_words(english))
-            if not p_keys or not e_stems:
-                continue
-            pairs += 1
-            persian_count.update(p_keys)
-            english_count.update(e_stems)
-            together.update((p, e) for p in p_keys for e in e_stems)
+            # a long sentence pairs every word with every other: it would teach noise, at a quadratic cost
+            if p_keys and e_stems and len(p_keys) <= LEARN_MAX_WORDS and len(e_stems) <= LEARN_MAX_WORDS:
+                sentences.append((p_keys, e_stems))
+                persian_count.update(p_keys)
+                english_count.update(e_stems)
+        together: Counter = Counter()
+        for p_keys, e_stems in sentences:  # only words seen often enough to be learnt are paired
+            p_often = [p for p in p_keys if persian_count[p] >= LEARN_MIN_TOGETHER]
+            e_often = [e for e in e_stems if english_count[e] >= LEARN_MIN_TOGETHER]
+            together.update((p, e) for p in p_often for e in e_often)
+        pairs = len(sentences)
         learnt: dict[str, set[str]] = {}
         for (p, e), both in together.items():
             if both < LEARN_MIN_TOGETHER or both < LEARN_SHARE * persian_count[p]:
