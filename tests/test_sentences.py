@@ -407,3 +407,19 @@ def test_a_url_or_code_goes_whole_into_one_sentence_span():
     )
     assert '<span class="s" data-s="k-2" title="second"><code>manage.<wbr>py</code></span>' in marked
     assert alnum_count(Markup(marked)) == alnum_count(body)
+
+
+def test_an_exclamation_pairs_with_an_exclamation():
+    """Like a question, an exclamation is kept by a translation: pairing «چه شهر زیبایی!» with a sentence
+    that has none costs more than with one that has one, the lengths and words being alike."""
+    from parallelbook.review.sentences import Anchors, _combined_cost
+    from parallelbook.text.sentences import Sentence
+
+    def anchors(text: str, lang: str) -> Anchors:
+        return Anchors.of(Sentence(0, text, 0, len(text), 0, 0), lang)
+
+    persian = anchors("چه شهر زیبایی!", "fa")
+    assert persian.exclamation == 1
+    kept = _combined_cost(persian, anchors("What a beautiful city!", "en"), source_is_latin=False)
+    lost = _combined_cost(persian, anchors("The city is beautiful.", "en"), source_is_latin=False)
+    assert lost > kept

@@ -9,7 +9,7 @@ with the translation/source ratio, the spread per character and the priors
 of merges and splits all estimated from the book's own pairs
 (`SentenceModel.calibrate`).  Cheap anchors make a step cheaper when its
 sentences share numbers (any script, or written as words), Latin names,
-quotations, questions and footnote references, and dearer when one side has
+quotations, questions, exclamations and footnote references, and dearer when one side has
 them and the other not.  From Persian into English the words weigh too
 (`LexicalModel`): a sentence whose known words have renderings in the other
 side of its step (text/lexicon.py) is likely a translation of it, one whose
@@ -64,7 +64,7 @@ MIN_SENTENCE = 12  # characters: shorter sentences ("Yes.", "Wait!") are never r
 BAND = 25  # how far (in sentences) the path may wander from the diagonal, beyond the difference in count
 MAX_SENTENCES = 2000  # a side with more sentences than this (a 100,000-character block of one-word lines) is not aligned
 CALIBRATION_PAIRS = 4000  # at most this many pairs (spread over the book) calibrate the model
-ANCHOR_COST = 1.5  # an anchor (number, name, footnote, question) one side of a step has and the other lacks
+ANCHOR_COST = 1.5  # an anchor (number, name, footnote, question, exclamation) one side of a step has and the other lacks
 ANCHOR_BONUS = 0.75  # an anchor both sides of a step share (at most ANCHOR_CAP of each kind count)
 ANCHOR_CAP = 4
 # Lexical evidence (a sentence's words with renderings in the other side's sentences, text/lexicon.py):
@@ -106,6 +106,7 @@ class Anchors:
     latin: frozenset  # Latin-script words, lowercased (names, terms, code)
     quotes: int
     question: int
+    exclamation: int
     notes: int
 
     @classmethod
@@ -122,6 +123,7 @@ class Anchors:
             frozenset(w.lower() for w in _LATIN_WORD.findall(text)),
             len(_QUOTES.findall(text)),
             int("?" in text or "؟" in text),
+            int("!" in text),
             sentence.notes,
         )
 
@@ -139,6 +141,7 @@ def _combined(items: Sequence[Anchors]) -> Anchors:
         frozenset().union(*(a.latin for a in items)),
         sum(a.quotes for a in items),
         max(a.question for a in items),
+        max(a.exclamation for a in items),
         sum(a.notes for a in items),
     )
 
@@ -146,8 +149,8 @@ def _combined(items: Sequence[Anchors]) -> Anchors:
 def _combined_cost(s: Anchors, t: Anchors, source_is_latin: bool) -> float:
     """Extra cost of pairing two runs of sentences (their anchors combined): negative when they share
     anchors, positive when one lacks them."""
-    unmatched = abs(s.notes - t.notes) + abs(s.question - t.question)
-    matched = min(s.notes, t.notes) + min(s.question, t.question)
+    unmatched = abs(s.notes - t.notes) + abs(s.question - t.question) + abs(s.exclamation - t.exclamation)
+    matched = min(s.notes, t.notes) + min(s.question, t.question) + min(s.exclamation, t.exclamation)
     if s.numbers or t.numbers:
         # Counter arithmetic with plain dicts: this runs for every cell of the alignment's band
         missing = {v: n - t.numbers.get(v, 0) for v, n in s.numbers.items() if n > t.numbers.get(v, 0)}
