@@ -247,7 +247,7 @@ class Lexicon:
         """The lexicon with what a book's own translations teach: an English word that stands in the
         translation of most sentences containing a Persian word, and seldom elsewhere, may render it
         (Dice's coefficient over sentences, `LEARN_*`).  Catches what a general lexicon lacks or has only
-        in another sense: names and terms (جنگو, Django), loanwords (کنسول, console), a book's usage (باز, open).
+        in another sense: names and terms of the book (جنگو, Django; پایتون, Python).
         `translations`: (Persian sentence, its English translation), as aligned one to one."""
         persian_count: Counter = Counter()
         english_count: Counter = Counter()
