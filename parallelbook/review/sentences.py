@@ -190,7 +190,7 @@ def _words(sentence: Sentence, side: str, lexicon: Lexicon) -> tuple[tuple, froz
         words = lexicon.persian_words(sentence.text)
         return words, frozenset().union(*words)
     stems = lexicon.english_words(sentence.text)
-    return tuple(stems), stems
+    return tuple(sorted(stems)), stems  # sorted: the same bits, and sums, whatever the hash seed
 
 
 @dataclass(frozen=True)
