@@ -490,9 +490,9 @@ class _Scorer:
         t_masks = [self._run_mask(self._target_found, range(s0, s1), j, first=False) for j in range(t0, t1)]
         s_masks = [self._run_mask(self._source_found, range(t0, t1), i, first=True) for i in range(s0, s1)]
         if t1 - t0 > 1:
-            self._witness_once(t_masks, t0, self.t_words, self.t_shared, lambda w: sum(w in self.s_union[i] for i in range(s0, s1)))
+            self._witness_once(t_masks, t0, "t", lambda w: sum(w in self.s_union[i] for i in range(s0, s1)))
         if s1 - s0 > 1:
-            self._witness_once(s_masks, s0, self.s_words, self.s_shared, lambda r: sum(not r.isdisjoint(self.t_union[j]) for j in range(t0, t1)))
+            self._witness_once(s_masks, s0, "s", lambda r: sum(not r.isdisjoint(self.t_union[j]) for j in range(t0, t1)))
         return -(self._log_odds(t_masks, t0, self.t_weights) + self._log_odds(s_masks, s0, self.s_weights))
 
     @staticmethod
@@ -503,28 +503,22 @@ class _Scorer:
             mask |= found(n, other) if first else found(other, n)
         return mask
 
-    @staticmethod
-    def _witness_once(masks: list[int], start: int, words, shared, supply) -> None:
+    def _witness_once(self, masks: list[int], start: int, side: str, supply) -> None:
         """A word found by two sentences of a run (نامه in both Persian sentences of a merge, "letter" once in
         the English) is found only as often as the other side has it: one word of a translation witnesses one
         word of its source.  Without this, a sentence whose translation is missing hides in a merge with a
         neighbour about the same things, its words found again in the neighbour's translation."""
+        words = self.s_words if side == "s" else self.t_words
         seen: dict = {}  # a word found in more than one sentence of the run -> where (sentence in run, bit)
         for b in range(1, len(masks)):
             for a in range(b):
-                for ka, kb in shared(start + a, start + b):
+                for ka, kb in self._shared(words, start + a, start + b, side):
                     if masks[a] >> ka & 1 and masks[b] >> kb & 1:
                         places = seen.setdefault(words[start + a][ka], {(a, ka)})
                         places.add((b, kb))
         for word, places in seen.items():
             for n, k in sorted(places)[supply(word) :]:
                 masks[n] &= ~(1 << k)
-
-    def s_shared(self, a: int, b: int) -> tuple[tuple[int, int], ...]:
-        return self._shared(self.s_words, a, b, "s")
-
-    def t_shared(self, a: int, b: int) -> tuple[tuple[int, int], ...]:
-        return self._shared(self.t_words, a, b, "t")
 
     def _shared(self, words, a: int, b: int, side: str) -> tuple[tuple[int, int], ...]:
         """The words sentences a and b have in common, as (bit in a, bit in b)."""

@@ -223,18 +223,18 @@ class Lexicon:
         terms = list(terms)
         if not terms:
             return self
-        entries = dict(self.entries)
-        english = set(self.english)
+        entries: dict[str, set[str]] = {}
+        english: set[str] = set()
         for source, targets in terms:
-            stems = frozenset(s for t in targets for s in english_words(t))
+            stems = {s for t in targets for s in english_words(t)}
             if not stems:
                 continue
             english |= stems
             for word in _PERSIAN_WORD.findall(source):
                 key = fold_word(word)
                 if len(key) >= 2 and key not in PERSIAN_STOP:
-                    entries[key] = entries.get(key, frozenset()) | stems
-        return Lexicon(entries, frozenset(english))
+                    entries.setdefault(key, set()).update(stems)
+        return self.merged(_frozen(entries, english))
 
     def merged(self, other: Lexicon) -> Lexicon:
         """Both lexicons' renderings of every word."""
@@ -281,12 +281,12 @@ class Lexicon:
                 continue
             if 2 * both / (persian_count[p] + english_count[e]) >= LEARN_DICE and _by_chance(both, persian_count[p], english_count[e], pairs) < LEARN_CHANCE:
                 learnt.setdefault(p, set()).add(e)
-        if not learnt:
-            return self
-        entries = dict(self.entries)
-        for p, stems in learnt.items():
-            entries[p] = entries.get(p, frozenset()) | stems
-        return Lexicon(entries, self.english | frozenset(e for stems in learnt.values() for e in stems))
+        return self.merged(_frozen(learnt)) if learnt else self
+
+
+def _frozen(entries: dict[str, set[str]], english: Iterable[str] = ()) -> Lexicon:
+    """A lexicon of these entries; its English stems are theirs and `english`."""
+    return Lexicon({k: frozenset(v) for k, v in entries.items()}, frozenset(english).union(*entries.values()))
 
 
 def _by_chance(both: int, persian: int, english: int, sentences: int) -> float:
@@ -337,8 +337,7 @@ def parse_word_list(text: str) -> Lexicon:
         stems = {english_stem(w) for w in english.split() if w.lower() not in ENGLISH_STOP}
         if key and stems and key not in PERSIAN_STOP:
             entries.setdefault(key, set()).update(stems)
-    frozen = {k: frozenset(v) for k, v in entries.items()}
-    return Lexicon(frozen, frozenset(s for stems in frozen.values() for s in stems))
+    return _frozen(entries)
 
 
 @lru_cache(maxsize=1)

@@ -164,6 +164,7 @@ def document_html(edition: m.Edition, fonts: FontSet, env, settings: PdfSettings
     # holds the chapters its contents list.
     link = "#" if part.chapters is None else BOOK_DESTINATION
     toc = [{**entry, "href": link + entry["anchor"]} for entry in toc]
+
     def place_url(number: int, anchor: str) -> str:  # a link into the book, in this document or another piece
         return ("#" if part.chapters is None or number in part.chapters else BOOK_DESTINATION) + anchor
 
