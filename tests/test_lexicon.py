@@ -6,7 +6,16 @@ import re
 
 import pytest
 
-from parallelbook.text.lexicon import COMMON_WORDS_FILE, LEXICON_FILE, bundled_lexicon, english_stem, fold_word
+from parallelbook.text.lexicon import (
+    COMMON_WORDS_FILE,
+    LEXICON_FILE,
+    SPELLED,
+    bundled_lexicon,
+    english_stem,
+    fold_word,
+    latin_spelling,
+    persian_spelling,
+)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +111,7 @@ def _book(pairs: list[tuple[str, str]], filler: int) -> list[tuple[str, str]]:
 
 def test_a_book_teaches_the_renderings_of_its_own_words():
     lexicon = bundled_lexicon()
-    assert not lexicon.renderings("زورباخ")
+    assert fold_word("زورباخ") not in lexicon.entries and all(r.startswith(SPELLED) for r in lexicon.renderings("زورباخ"))
     taught = _book([(f"زورباخ در شهر ماند {k}", f"Zorbach stayed in the city {k}") for k in range(4)], 60)
     learned = lexicon.learned(taught)
     assert "zorbach" in learned.renderings("زورباخ") and "zorbach" in learned.renderings("زورباخ‌ها")
@@ -149,3 +158,37 @@ def test_a_sentence_of_many_words_teaches_nothing():
     english = " ".join(a + b + c for a in "bcdfg" for b in "aeiou" for c in "klmnprst")[:900]
     long = [(f"زورباخ {persian}", f"Zorbach {english}") for _ in range(5)]
     assert "zorbach" not in bundled_lexicon().learned(_book(long, 200)).renderings("زورباخ")
+
+
+@pytest.mark.parametrize(
+    "persian, english",
+    [
+        ("تمپلیت‌ها", "templates"),  # a loanword, with its plural on either side
+        ("لینوکس", "Linux"),
+        ("پارامتر", "parameter"),
+        ("دیکشنری", "dictionary"),  # -tion- spoken as sh
+        ("مرکوریو", "Mercurio"),  # a name
+        ("کنسپسیون", "Concepcion"),
+    ],
+)
+def test_a_name_or_loanword_the_lexicon_lacks_meets_its_latin_spelling(persian, english):
+    lexicon = bundled_lexicon()
+    renderings = lexicon.renderings(persian)
+    assert renderings and all(r.startswith(SPELLED) for r in renderings)
+    assert renderings & lexicon.english_renderings(f"The {english} is here.")
+    assert not renderings & lexicon.english_renderings("The book is on the table near the window.")
+
+
+def test_known_words_and_verbs_are_not_spelled():
+    lexicon = bundled_lexicon()
+    assert not any(r.startswith(SPELLED) for r in lexicon.renderings("کتاب"))  # known: its renderings
+    assert lexicon.renderings("می‌افتد") == frozenset()  # a verb the lexicon lacks: its prefix is no consonant
+    assert persian_spelling("ای") is None and latin_spelling("Aylwin") is None  # too few consonants to tell
+    # the English side's known words keep their stems; spellings are only met, never counted as words
+    assert lexicon.english_words("templates") <= lexicon.english_renderings("templates")
+
+
+def test_a_compound_the_lexicon_lacks_is_read_by_its_parts():
+    lexicon = bundled_lexicon()
+    assert fold_word("صلح‌آمیز") not in lexicon.entries
+    assert english_stem("peace") in lexicon.renderings("صلح‌آمیز")

@@ -263,6 +263,25 @@ def test_a_free_last_sentence_beside_a_merge_stays_silent(tmp_path):
     assert _sentence_flags(book) == []
 
 
+def test_names_the_lexicon_does_not_know_tell_which_sentence_is_missing(tmp_path):
+    """Three Persian sentences alike but for a place name, the English has the first two: only the names, known
+    to no lexicon but spelled alike in both scripts (سانتیاگو, Santiago), say the third is the one left out.
+    Without them the aligner blamed the middle sentence."""
+    book = copy_book(tmp_path / "book", SAMPLE)
+    pairs = {
+        FA: "هیئت چند روز در سانتیاگو ماند و با مقامات دیدار کرد. هیئت چند روز در والپارایسو ماند و با مقامات "
+        "دیدار کرد. هیئت چند روز در کنسپسیون ماند و با مقامات دیدار کرد.",
+        EN: "The delegation stayed a few days in Santiago and met officials. The delegation stayed a few days in "
+        "Valparaiso and met officials.",
+    }
+    for relative, paragraph in pairs.items():
+        path = book / relative
+        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + paragraph + "\n", encoding="utf-8")
+    [flag] = _sentence_flags(book)
+    assert flag.code == "SENTENCE-MISSING"
+    assert "Persian sentence 3 of 3 («هیئت چند روز در کنسپسیون" in flag.message
+
+
 def test_acceptance_check_output_and_exchange_notes(tmp_path):
     book = copy_book(tmp_path / "book", SAMPLE)
     edit(book, EN, OMITTED[1], "")

@@ -35,7 +35,7 @@ from typing import Iterable, Sequence
 
 from .. import model as m
 from ..read.alignment import log_tail
-from ..text.lexicon import Lexicon
+from ..text.lexicon import SPELLED, Lexicon
 from ..text.sentences import Sentence, block_sentences
 from .flags import Finding
 from .numbers import english_number_words, number_tokens, persian_number_words, same_modulo_century
@@ -71,6 +71,9 @@ ANCHOR_CAP = 4
 LEXICAL_WEIGHT = 1.0  # words of a sentence are not independent witnesses: each counts for this much
 LEXICAL_CAP = 8.0  # nats: what one sentence's words can say at most, either way
 PRIOR_MATCH = (0.35, 0.06)  # share of a sentence's known words rendered in its translation / in a sentence it does not translate
+# the same for a Persian word the lexicon does not know, matched by its spelling (`persian_spelling`): most
+# such words are Persian words no English word spells, so one seldom matches, but a match says much
+PRIOR_SPELLED = (0.15, 0.01)
 MATCH_PRIOR_WEIGHT = 50  # words that prior counts for against the book's own
 WORD_MIN_SEEN = 4  # a word seen this often in the book's translated sentences gets rates of its own
 WORD_PRIOR_WEIGHT = 8  # how many sightings the side's rate counts for against a word's own
@@ -190,7 +193,8 @@ def _words(sentence: Sentence, side: str, lexicon: Lexicon) -> tuple[tuple, froz
         words = lexicon.persian_words(sentence.text)
         return words, frozenset().union(*words)
     stems = lexicon.english_words(sentence.text)
-    return tuple(sorted(stems)), stems  # sorted: the same bits, and sums, whatever the hash seed
+    # sorted: the same bits, and sums, whatever the hash seed; all its words' spellings can meet a Persian name
+    return tuple(sorted(stems)), lexicon.english_renderings(sentence.text)
 
 
 @dataclass(frozen=True)
@@ -210,6 +214,7 @@ class LexicalModel:
     target: tuple[float, float] = PRIOR_MATCH
     # a word's own (what a found word adds, what a word not found takes away), for the words the book uses
     words: dict = field(default_factory=dict, compare=False, repr=False)
+    spelled: tuple[float, float] = PRIOR_SPELLED  # the same for source words known only by their spelling
 
     @classmethod
     def calibrate(cls, lexicon: Lexicon, matched: Sequence[tuple[Sentence, Sentence, Sentence | None]]) -> "LexicalModel":
@@ -240,39 +245,47 @@ class LexicalModel:
                     count(r, not r.isdisjoint(t_union), 2)
                 for w in t_words:
                     count(w, w in o_union, 2)
-        totals = {side: [0, 0, 0, 0] for side in (True, False)}  # by side: is the word a source word?
+        totals = {kind: [0, 0, 0, 0] for kind in ("source", "spelled", "target")}
         for word, c in per_word.items():
-            side = totals[isinstance(word, frozenset)]
+            side = totals[_kind(word)]
             for k in range(4):
                 side[k] += c[k]
 
-        def rates(c: list[int]) -> tuple[float, float]:
-            found = (c[0] + MATCH_PRIOR_WEIGHT * PRIOR_MATCH[0]) / (c[1] + MATCH_PRIOR_WEIGHT)
-            chance = (c[2] + MATCH_PRIOR_WEIGHT * PRIOR_MATCH[1]) / (c[3] + MATCH_PRIOR_WEIGHT)
+        def rates(c: list[int], prior: tuple[float, float]) -> tuple[float, float]:
+            found = (c[0] + MATCH_PRIOR_WEIGHT * prior[0]) / (c[1] + MATCH_PRIOR_WEIGHT)
+            chance = (c[2] + MATCH_PRIOR_WEIGHT * prior[1]) / (c[3] + MATCH_PRIOR_WEIGHT)
             return found, min(chance, found * 0.5)  # a lexicon no better than chance says little, never the opposite
 
-        source, target = rates(totals[True]), rates(totals[False])
+        kinds = {kind: rates(totals[kind], PRIOR_SPELLED if kind == "spelled" else PRIOR_MATCH) for kind in totals}
         words = {}
         for word, c in per_word.items():
             if c[1] < WORD_MIN_SEEN:
                 continue
-            found, chance = source if isinstance(word, frozenset) else target
+            found, chance = kinds[_kind(word)]
             # drawn towards the side's rates: a word seen a few times keeps close to them
             own_found = (c[0] + WORD_PRIOR_WEIGHT * found) / (c[1] + WORD_PRIOR_WEIGHT)
             own_chance = (c[2] + CHANCE_PRIOR_WEIGHT * chance) / (c[3] + CHANCE_PRIOR_WEIGHT)
             words[word] = _weights(own_found, min(own_chance, own_found * 0.5))
-        return cls(lexicon, source, target, words)
+        return cls(lexicon, kinds["source"], kinds["target"], words, kinds["spelled"])
 
-    def weights(self, side: str) -> tuple[float, float]:
+    def weights(self, kind: str) -> tuple[float, float]:
         """(what a found word adds, what a known word not found takes away), in nats, for a word the book
-        has no rates of its own for."""
-        return _weights(*(self.source if side == "source" else self.target))
+        has no rates of its own for; `kind` as `_kind` tells."""
+        return _weights(*{"source": self.source, "spelled": self.spelled, "target": self.target}[kind])
 
     def word_weights(self, side: str, words: Iterable) -> tuple[float, tuple[float, ...]]:
         """For a sentence's known words: what they weigh if none is found, and what finding each adds to that."""
-        default = self.weights(side)
-        pairs = [self.words.get(w, default) for w in words]
+        defaults = {kind: self.weights(kind) for kind in ("source", "spelled", "target")}
+        pairs = [self.words.get(w) or defaults[_kind(w)] for w in words]
         return sum(loss for _, loss in pairs), tuple(gain - loss for gain, loss in pairs)
+
+
+def _kind(word) -> str:
+    """A source word (its renderings), a source word known only by its spelling (a name, a loanword), or a
+    target word (its stem): each kind is found at rates of its own."""
+    if not isinstance(word, frozenset):
+        return "target"
+    return "spelled" if len(word) == 1 and next(iter(word)).startswith(SPELLED) else "source"
 
 
 def _spread(items: Sequence, limit: int) -> Sequence:

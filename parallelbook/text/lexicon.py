@@ -135,6 +135,56 @@ _ENGLISH_ENDINGS = sorted(
 )
 
 
+# A word's consonants as a Latin "spelling" (`spelling`): a name or a loanword the lexicon does not know is
+# still recognised in the other script (تمپلیت, template; مرکوریو, Mercurio; لینوکس, Linux).  Letters whose
+# sound the other script may write as a vowel, or not at all (ا و ی ع ه; a e i o u w y h), are dropped; the
+# sibilants and the letters that two scripts write for one sound fall together.
+SPELLED = "~"  # what a spelling starts with, among a word's renderings (stems never do)
+SPELLING_MIN = 3  # consonants a spelling must keep: shorter ones meet by chance
+_PERSIAN_CONSONANTS = str.maketrans(
+    {
+        **{ch: None for ch in "اآأإءئؤعهحویة"},
+        "ب": "b", "پ": "p", "ت": "t", "ط": "t", "ث": "s", "س": "s", "ص": "s", "ز": "s", "ذ": "s", "ض": "s",
+        "ظ": "s", "ژ": "j", "ج": "j", "چ": "c", "خ": "k", "د": "d", "ر": "r", "ش": "S", "غ": "g", "ق": "k",
+        "گ": "g", "ف": "f", "ک": "k", "ل": "l", "م": "m", "ن": "n",
+    }
+)
+_LATIN_SOUNDS = (
+    (re.compile(r"sch|sh|ti(?=[aou])"), "S"),
+    (re.compile(r"ch|tch"), "c"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"th"), "t"),
+    (re.compile(r"ck|kh|q"), "k"),
+    (re.compile(r"gh"), "g"),
+    (re.compile(r"dj|dge"), "j"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"c"), "k"),
+    (re.compile(r"z"), "s"),
+    (re.compile(r"[aeiouwyhv]"), ""),
+)
+_REPEATED = re.compile(r"(.)\1+")
+
+
+def _spelled(consonants: str) -> str | None:
+    consonants = _REPEATED.sub(r"\1", consonants)
+    return SPELLED + consonants if len(consonants) >= SPELLING_MIN else None
+
+
+@lru_cache(maxsize=1 << 16)
+def latin_spelling(word: str) -> str | None:
+    """A Latin word's consonants, as `persian_spelling` writes a Persian word's: template -> ~tmplt."""
+    w = word.lower()
+    for pattern, sound in _LATIN_SOUNDS:
+        w = pattern.sub(sound, w)
+    return _spelled(w)
+
+
+def persian_spelling(folded: str) -> str | None:
+    """A folded Persian word's consonants in Latin letters: تمپلیت -> ~tmplt, لینوکس -> ~lnks."""
+    return _spelled(folded.translate(_PERSIAN_CONSONANTS).replace("و", ""))
+
+
 @lru_cache(maxsize=1 << 16)
 def english_stem(word: str) -> str:
     """A rough stem: translate, translated, translation -> transl; countries, country -> countr."""
@@ -154,11 +204,16 @@ def english_stem(word: str) -> str:
     return w
 
 
-def english_words(text: str) -> list[str]:
-    """The content words of English text, as stems."""
+def _prose(text: str) -> str:
+    """Text without its addresses and template expressions."""
     if "{" in text or "://" in text or "www." in text or "@" in text:
         text = _ADDRESS.sub(" ", _TEMPLATE.sub("", text))
-    return [english_stem(w) for w in _ENGLISH_WORD.findall(text) if w.lower() not in ENGLISH_STOP and len(w) > 2]
+    return text
+
+
+def english_words(text: str) -> list[str]:
+    """The content words of English text, as stems."""
+    return [english_stem(w) for w in _ENGLISH_WORD.findall(_prose(text)) if w.lower() not in ENGLISH_STOP and len(w) > 2]
 
 
 @dataclass(frozen=True)
@@ -173,12 +228,32 @@ class Lexicon:
         """What a Persian word (as written in the text) may be rendered by; empty when it is unknown."""
         found = self._found.get(word)
         if found is None:
-            found = self._found[word] = self._lookup(fold_word(word))
+            found = self._found[word] = self._lookup(fold_word(word)) or self._unknown(word)
         return found
 
     def _lookup(self, word: str) -> frozenset[str]:
         key = self._key(word)
         return self.entries[key] if key is not None else frozenset()
+
+    def _unknown(self, word: str) -> frozenset[str]:
+        """What a word the lexicon does not know may still be rendered by: the renderings of its parts, when
+        its writer marked them (صلح‌آمیز: صلح, "peace"); else, if it is not a verb, its spelling — a name or a
+        loanword (Latin letters in a translation of a Persian word written in Persian ones)."""
+        folded = fold_word(word)
+        if len(folded) < 2 or folded in PERSIAN_STOP:
+            return frozenset()
+        if "\u200c" in word:
+            parts = frozenset().union(*(self._lookup(fold_word(part)) for part in word.split("\u200c")))
+            if parts:
+                return parts
+        if folded.startswith(("می", "نمی")):
+            return frozenset()  # a verb: not a name, and its prefix would spell a consonant
+        for suffix in ("هایی", "های", "ها"):
+            if folded.endswith(suffix) and len(folded) - len(suffix) >= 2:
+                folded = folded[: -len(suffix)]
+                break
+        spelling = persian_spelling(folded)
+        return frozenset((spelling,)) if spelling else frozenset()
 
     def _key(self, word: str) -> str | None:
         """The entry a folded Persian word is found under (itself, or with its prefix or ending taken off)."""
@@ -216,6 +291,16 @@ class Lexicon:
     def english_words(self, text: str) -> frozenset[str]:
         """The different content words of English text that render some Persian word, as stems."""
         return frozenset(w for w in english_words(text) if w in self.english)
+
+    def english_renderings(self, text: str) -> frozenset[str]:
+        """Everything in English text that a Persian word's renderings may meet: its known words' stems and
+        the spellings of all its content words (as written, and without a plural's s: templates, template)."""
+        found = set(self.english_words(text))
+        for word in _ENGLISH_WORD.findall(_prose(text)):
+            if len(word) > 2 and word.lower() not in ENGLISH_STOP:
+                plural = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+                found.update(filter(None, (latin_spelling(word), latin_spelling(plural))))
+        return frozenset(found)
 
     def with_terms(self, terms: Iterable[tuple[str, Iterable[str]]]) -> "Lexicon":
         """The lexicon with a glossary's terms added: each word of a term's Persian may be rendered by the words
