@@ -5,7 +5,7 @@ the Open Multilingual Wordnet's Persian wordnets — the Persian WordNet of
 Montazery and Faili, the Wiktionary and the CLDR lists — joined through their
 synsets to the English lemmas of Princeton WordNet 3.0 (attribution and
 licences in data/fa_en_lexicon_LICENSE.txt), with the everyday renderings of
-about 2,400 common words that wordnets list under rarer senses added from
+about 5,700 common words (many of which wordnets list under rarer senses only) added from
 data/fa_en_common.txt (written for this project), and, for each book, what its
 own translated sentences teach (`Lexicon.learned`).  It is used as evidence, never as a
 translation: a sentence whose words have renderings in the other side's
@@ -150,7 +150,7 @@ _PERSIAN_CONSONANTS = str.maketrans(
     }
 )
 _LATIN_SOUNDS = (
-    (re.compile(r"sch|sh|ti(?=[aou])"), "S"),
+    (re.compile(r"sch|sh|ti(?=on|al|ous)"), "S"),
     (re.compile(r"ch|tch"), "c"),
     (re.compile(r"ph"), "f"),
     (re.compile(r"th"), "t"),
@@ -159,6 +159,7 @@ _LATIN_SOUNDS = (
     (re.compile(r"dj|dge"), "j"),
     (re.compile(r"x"), "ks"),
     (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"g(?=[eiy])"), "j"),  # page, digital, technology: پیج، دیجیتال، تکنولوژی
     (re.compile(r"c"), "k"),
     (re.compile(r"z"), "s"),
     (re.compile(r"[aeiouwyhv]"), ""),
