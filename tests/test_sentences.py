@@ -63,6 +63,9 @@ CASES = [
  ("fa", "در سال ۱۹۹۰ م. رئیس‌جمهور شد. سپس رفت.", ["در سال ۱۹۹۰ م. رئیس‌جمهور شد.", "سپس رفت."]),
  ("en", "Dr. Who? No. It is Mr. Who.", ["Dr. Who?", "No.", "It is Mr. Who."]),
  ("en", "He left at 5 p.m. The next day he returned.", ["He left at 5 p.m.", "The next day he returned."]),
+ # a full stop typed after an ellipsis inside a quotation (The Blind Owl, as published): no sentence of its own
+ ("fa", "و گفت: «لازم نیس، همین الآن‌ها… .» بعد رفت.", ["و گفت: «لازم نیس، همین الآن‌ها… .»", "بعد رفت."]),
+ ("en", "He said, \"Not now… .\" Then he left.", ["He said, \"Not now… .\"", "Then he left."]),
 ]
 
 

@@ -167,10 +167,19 @@ def split_sentences(text: str, lang: str = "en") -> list[Span]:
         piece = text[start:cut]
         left = len(piece) - len(piece.lstrip())
         right = len(piece.rstrip())
-        if piece.strip():
+        if not piece.strip():
+            pass
+        elif spans and not _has_word(piece) and "\n" not in text[spans[-1].end : start + left]:
+            # marks alone ("… .»", typed after an ellipsis) end the sentence before them, not one of their own
+            spans[-1] = Span(spans[-1].start, start + right)
+        else:
             spans.append(Span(start + left, start + right))
         start = cut
     return spans
+
+
+def _has_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def sentences(text: str, lang: str = "en") -> list[str]:
