@@ -445,3 +445,61 @@ def test_an_exclamation_pairs_with_an_exclamation():
     kept = _combined_cost(persian, anchors("What a beautiful city!", "en"), source_is_latin=False)
     lost = _combined_cost(persian, anchors("The city is beautiful.", "en"), source_is_latin=False)
     assert lost > kept
+
+
+def _sentences_of(*texts: str):
+    from parallelbook.text.sentences import Sentence
+
+    return tuple(Sentence(i, text, 0, len(text), 0, 0) for i, text in enumerate(texts))
+
+
+def test_a_long_persian_sentence_may_become_four_english_ones():
+    """Literary Persian strings clauses together with ؛ and و where English makes sentences of them (The Blind
+    Owl, as published, twice): one step, nothing left over.  With at most three it left one English sentence
+    unmatched."""
+    from parallelbook.review.sentences import SentenceModel, align_sentences
+
+    persian = _sentences_of(
+        "در میان باغ پیرمردی زیر درخت بید نشسته بود و کتابی کهنه در دست داشت؛ کنارش دختری جوان با گل‌های سرخ "
+        "بازی می‌کرد و گل‌ها را یکی یکی در دست پیرمرد می‌گذاشت؛ پیرمرد گل‌ها را می‌بویید و لبخند می‌زد و چیزی زیر لب می‌خواند."
+    )
+    english = _sentences_of(
+        "In the middle of the garden an old man sat under a willow tree.",
+        "He held an old book in his hand.",
+        "Beside him a young girl was playing with red roses.",
+        "She put the roses one by one into the old man's hand; he smelled them, smiled and hummed something.",
+    )
+    result = align_sentences(persian, english, SentenceModel(ratio=1.0, variance=3.0), "fa", "es")
+    assert [step.shape for step in result.steps] == [(1, 4)] and result.unmatched == ()
+
+
+def test_a_question_answered_by_an_exclamation_is_one_difference():
+    """چه باغ زیبایی بود؟ — "What a beautiful garden it was!": Persian asks what English exclaims; the anchors
+    count that once, as they count a question one side lacks, not as two marks missing."""
+    from parallelbook.review.sentences import ANCHOR_COST, Anchors, _combined_cost
+
+    asks, exclaims, plain = (
+        Anchors.of(s, lang)
+        for s, lang in zip(
+            _sentences_of("چه باغ زیبایی بود؟", "What a beautiful garden it was!", "It was a garden."), ("fa", "en", "en")
+        )
+    )
+    assert _combined_cost(asks, exclaims, False) == ANCHOR_COST == _combined_cost(asks, plain, False)
+
+
+def test_a_word_said_twice_witnesses_two_words_of_the_translation():
+    """دست twice in one Persian sentence may stand behind "hand" in two English sentences of a merge: one word
+    of a source witnesses one word of its translation, but each of its occurrences counts."""
+    from parallelbook.review.sentences import LexicalModel, SentenceModel, _Scorer
+    from parallelbook.text.lexicon import bundled_lexicon, english_stem
+
+    persian = _sentences_of("پیرمرد کتاب را در دست گرفت و با دست دیگر گل را به دختر داد.", "دختر خندید.")
+    english = _sentences_of("The old man took the book in his hand.", "With his other hand he gave the girl a flower.")
+    model = SentenceModel(lexical=LexicalModel(bundled_lexicon()))
+    scorer = _Scorer(persian, english, model, "fa", "en")
+    hand = english_stem("hand")
+    assert scorer._in_source(0, hand) == 2 and scorer._in_source(1, hand) == 0
+    # the first Persian sentence against both English ones (a 1-2 step): "hand" stays found in both
+    masks = [scorer._run_mask(scorer._target_found, range(0, 1), j, first=False) for j in (0, 1)]
+    scorer._witness_once(masks, 0, "t", lambda word: scorer._in_source(0, word))
+    assert all(masks[j] >> scorer.t_words[j].index(hand) & 1 for j in (0, 1))

@@ -289,9 +289,17 @@ class Lexicon:
                 unique[found] = None
         return tuple(unique)
 
+    def persian_counts(self, text: str) -> Counter:
+        """How often each known content word of Persian text stands in it (keyed by its renderings)."""
+        return Counter(found for found in map(self.renderings, _PERSIAN_WORD.findall(text)) if found)
+
     def english_words(self, text: str) -> frozenset[str]:
         """The different content words of English text that render some Persian word, as stems."""
         return frozenset(w for w in english_words(text) if w in self.english)
+
+    def english_counts(self, text: str) -> Counter:
+        """How often each content word of English text that renders some Persian word stands in it."""
+        return Counter(w for w in english_words(text) if w in self.english)
 
     def english_renderings(self, text: str) -> frozenset[str]:
         """Everything in English text that a Persian word's renderings may meet: its known words' stems and
