@@ -503,3 +503,16 @@ def test_a_word_said_twice_witnesses_two_words_of_the_translation():
     masks = [scorer._run_mask(scorer._target_found, range(0, 1), j, first=False) for j in (0, 1)]
     scorer._witness_once(masks, 0, "t", lambda word: scorer._in_source(0, word))
     assert all(masks[j] >> scorer.t_words[j].index(hand) & 1 for j in (0, 1))
+
+
+def test_a_wider_merge_than_the_programme_makes_is_weighed_at_the_books_own_rate():
+    """A lone English sentence beside a 1-4 step is weighed against a 1-5 step: its prior continues the book's
+    own fall from 1-3 to 1-4 (a book that often splits long sentences keeps 1-5 plausible), not the square of
+    the square of a 2-1 step (which made a free 1-6 rendering of The Blind Owl an addition)."""
+    from parallelbook.review.sentences import SentenceModel
+
+    free = SentenceModel(priors=(((1, 1), 0.68), ((1, 3), 0.047), ((1, 4), 0.021), ((2, 1), 0.071), ((1, 0), 0.005)))
+    assert free.prior((1, 5)) == pytest.approx(0.021 * 0.021 / 0.047)
+    assert free.prior((5, 1)) == free.prior((2, 1)) ** 4  # no 4-1 step learnt: the general rule
+    strict = SentenceModel()  # the defaults: 1-3 at 0.01, 1-4 at 0.002
+    assert strict.prior((1, 6)) == pytest.approx(0.002 * 0.2**2) and strict.prior((1, 6)) < free.prior((1, 6))

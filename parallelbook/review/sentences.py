@@ -330,7 +330,17 @@ class SentenceModel:
             return found
         # a wider merge than the programme makes (only used to weigh an alternative explanation)
         a, b = shape
-        return dict(self.priors)[(2, 1)] ** (max(a, b) - 1) if a and b else dict(self.priors)[(1, 0)]
+        priors = dict(self.priors)
+        if not (a and b):
+            return priors[(1, 0)]
+        if min(a, b) == 1:
+            # one sentence in five or more: the book's own 1-3 and 1-4 steps, continued at the rate they fall
+            widest = (1, 4) if a == 1 else (4, 1)
+            narrower = (1, 3) if a == 1 else (3, 1)
+            if widest in priors and narrower in priors:
+                fall = min(priors[widest] / priors[narrower], 0.5)
+                return priors[widest] * fall ** (max(a, b) - 4)
+        return priors[(2, 1)] ** (max(a, b) - 1)
 
     def delta(self, source_length: int, target_length: int) -> float:
         source_length = max(source_length, 1)
