@@ -91,6 +91,8 @@ _SUFFIXES = sorted(
     reverse=True,
 )
 _PREFIXES = ("نمی", "می", "ن", "ب")
+# what follows a past stem: the personal endings, the participle's ه and the perfect's (گفته‌ام), or nothing
+_PAST_ENDINGS = ("هایم", "هاید", "هاند", "هاست", "هام", "های", "یم", "ید", "ند", "ه", "م", "ی", "")
 
 
 def fold_word(word: str) -> str:
@@ -229,12 +231,46 @@ class Lexicon:
         """What a Persian word (as written in the text) may be rendered by; empty when it is unknown."""
         found = self._found.get(word)
         if found is None:
-            found = self._found[word] = self._lookup(fold_word(word)) or self._unknown(word)
+            if word.startswith(("می\u200c", "نمی\u200c")):  # a verb by its prefix: می‌گوید is not میگو, "shrimp"
+                found = frozenset() if fold_word(word) in PERSIAN_STOP else self._verb(fold_word(word.partition("\u200c")[2]))
+            else:
+                found = self._lookup(fold_word(word)) or self._unknown(word)
+            self._found[word] = found
         return found
 
     def _lookup(self, word: str) -> frozenset[str]:
+        """A folded word's renderings: its entry's (itself, or without its prefix or ending) and, for what may
+        be a past form (گفتم، میرفت، دیده), its infinitive's (گفتن، رفتن، دیدن): narrative prose is in the past,
+        and the entries have its infinitives where its forms are missing or only nouns (دید, "view")."""
         key = self._key(word)
-        return self.entries[key] if key is not None else frozenset()
+        verb = self._infinitive(word)
+        found = self.entries[key] if key is not None else frozenset()
+        return found | self.entries[verb] if verb is not None else found
+
+    def _verb(self, rest: str) -> frozenset[str]:
+        """A verb's renderings from what follows its می‌: its infinitive's by its past stem (می‌رفتم), or its
+        present stem's entry (می‌نویسد); never a noun the letters also spell (می‌روم is not روم, "Rome")."""
+        verb = self._infinitive(rest)
+        if verb is not None:
+            return self.entries[verb]
+        for ending in ("یم", "ید", "ند", "م", "ی", "د"):
+            stem = rest[: -len(ending)]
+            if rest.endswith(ending) and len(stem) >= 2 and stem in self.entries and stem not in PERSIAN_STOP:
+                return self.entries[stem]
+        return frozenset()
+
+    def _infinitive(self, word: str) -> str | None:
+        """The infinitive (an entry) whose past stem a folded word is made of: گفتم -> گفتن, میرفت -> رفتن."""
+        if word in PERSIAN_STOP:
+            return None
+        bases = [word] + [word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 2]
+        for base in bases:
+            for ending in _PAST_ENDINGS:
+                if base.endswith(ending):
+                    stem = base[: len(base) - len(ending)]
+                    if len(stem) >= 2 and stem[-1] in "تد" and stem + "ن" in self.entries:
+                        return stem + "ن"
+        return None
 
     def _unknown(self, word: str) -> frozenset[str]:
         """What a word the lexicon does not know may still be rendered by: the renderings of its parts, when
