@@ -500,7 +500,7 @@ def test_a_word_said_twice_witnesses_two_words_of_the_translation():
     hand = english_stem("hand")
     assert scorer._in_source(0, hand) == 2 and scorer._in_source(1, hand) == 0
     # the first Persian sentence against both English ones (a 1-2 step): "hand" stays found in both
-    masks = [scorer._run_mask(scorer._target_found, range(0, 1), j, first=False) for j in (0, 1)]
+    masks = [scorer._run_mask(scorer._target_found, range(1), j, first=False) for j in (0, 1)]
     scorer._witness_once(masks, 0, "t", lambda word: scorer._in_source(0, word))
     assert all(masks[j] >> scorer.t_words[j].index(hand) & 1 for j in (0, 1))
 
