@@ -564,7 +564,7 @@ class _Scorer:
             return 0
         return max(1, sum(n for stem, n in self._counts("t", j).items() if stem in renderings))
 
-    def _counts(self, side: str, n: int):
+    def _counts(self, side: str, n: int) -> Counter:
         """How often each known word stands in a sentence, counted when a word is found twice in a run."""
         key = (side, n)
         found = self._word_counts.get(key)

@@ -14,7 +14,10 @@ a rendering there is likely not.
 
 Persian words are looked up folded (Arabic letter forms, diacritics, tatweel,
 ZWNJ) and with their endings taken off (plurals, ezafe, possessives, verb
-prefixes and personal endings, comparatives); English words lowercased and
+prefixes and personal endings, comparatives), a past form of a verb by its
+infinitive too; a word no entry knows by the parts its writer marked with a
+ZWNJ or, a name or a loanword, by its consonants, which meet an English word
+spelled with the same ones (`persian_spelling`); English words lowercased and
 cut to a rough stem (`english_stem`), the same way on both sides of the
 lexicon.  Pure, apart from reading the bundled file once.
 """
@@ -137,8 +140,8 @@ _ENGLISH_ENDINGS = sorted(
 )
 
 
-# A word's consonants as a Latin "spelling" (`spelling`): a name or a loanword the lexicon does not know is
-# still recognised in the other script (تمپلیت, template; مرکوریو, Mercurio; لینوکس, Linux).  Letters whose
+# A word's consonants as a Latin "spelling" (`persian_spelling`, `latin_spelling`): a name or a loanword the
+# lexicon does not know is still recognised in the other script (تمپلیت, template; مرکوریو, Mercurio).  Letters whose
 # sound the other script may write as a vowel, or not at all (ا و ی ع ه; a e i o u w y h), are dropped; the
 # sibilants and the letters that two scripts write for one sound fall together.
 SPELLED = "~"  # what a spelling starts with, among a word's renderings (stems never do)
