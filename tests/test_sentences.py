@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 from helpers import CORPUS
-from review_conftest_helpers import SAMPLE, Chromium, copy_book, edit, review, run_cli
+from review_conftest_helpers import SAMPLE, Chromium, copy_book, edit, line_of, review, run_cli
 
 from parallelbook import model as m
 from parallelbook.problems import Location
@@ -516,3 +516,21 @@ def test_a_wider_merge_than_the_programme_makes_is_weighed_at_the_books_own_rate
     assert free.prior((5, 1)) == free.prior((2, 1)) ** 4  # no 4-1 step learnt: the general rule
     strict = SentenceModel()  # the defaults: 1-3 at 0.01, 1-4 at 0.002
     assert strict.prior((1, 6)) == pytest.approx(0.002 * 0.2**2) and strict.prior((1, 6)) < free.prior((1, 6))
+
+
+def test_a_sentence_glued_to_another_is_found_on_both_sides(tmp_path):
+    """An added sentence after a colon is part of the sentence before it ("It looks like this: Many of the …"),
+    which then reads as the translation of nothing; its Persian sentence («چیزی شبیه به این:») is left alone
+    beside it.  Two such sentences side by side were taken as a reworded passage and never reported; now they
+    are when reading them as each other's translation is far-fetched, each flag naming the other."""
+    book = copy_book(tmp_path / "book", DJANGOGIRLS)
+    english = "translations/en/01-djangogirls.md"
+    edit(book, english, "It looks like this:", "It looks like this: Many of the delegates later wrote memoirs about their experiences.")
+    line = line_of(book, english, "We drew you a picture!")
+    flags = sorted(_sentence_flags(book), key=lambda p: p.code)
+    assert [(p.code, p.location.path, p.location.line) for p in flags] == [
+        ("SENTENCE-ADDED", english, line),
+        ("SENTENCE-MISSING", english, line),
+    ]
+    assert "(“It looks like this: Many of…”) says more than, or other than, the Persian sentence beside it" in flags[0].message
+    assert "(«چیزی شبیه به این:») is not what the English sentence beside it says" in flags[1].message

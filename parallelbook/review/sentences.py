@@ -711,10 +711,17 @@ def _evidence(steps: list[SentenceStep], scorer: _Scorer) -> Iterable[Unmatched]
             if resplit is not None:
                 # the neighbour merged two sentences: its one beside the lone sentence may be its (free) rendering
                 alternatives.append(sum(scorer.cost(*r) for r in resplit) - both)
-        if any(steps[k].shape in NULL_SHAPES and steps[k].shape != step.shape for k in (index - 1, index + 1) if 0 <= k < len(steps)):
-            evidence = 0.0  # a source sentence and a target sentence left side by side: reworded, not lost
-        elif lengths[sentence] < MIN_SENTENCE:
+        beside = [steps[k] for k in (index - 1, index + 1) if 0 <= k < len(steps)]
+        counterpart = next((o for o in beside if o.shape in NULL_SHAPES and o.shape != step.shape), None)
+        if lengths[sentence] < MIN_SENTENCE:
             evidence = 0.0
+        elif counterpart is not None:
+            # a source and a target sentence left side by side: reworded, not lost — unless reading them as each
+            # other's translation is itself far-fetched (a sentence glued to another one: "It looks like this:
+            # Many of the delegates …" for «چیزی شبیه به این:»)
+            source, target = (step, counterpart) if side == "source" else (counterpart, step)
+            together = scorer.cost(source.s0, source.s1, target.t0, target.t1)
+            evidence = together - chosen - scorer.cost(counterpart.s0, counterpart.s1, counterpart.t0, counterpart.t1)
         else:
             evidence = min(alternatives) if alternatives else 0.0
         yield Unmatched(side, sentence, evidence, index)
@@ -782,8 +789,14 @@ def sentence_findings(pair: PairSentences, source_name: str, target_name: str) -
     """
     findings = []
     steps = pair.alignment.steps
+    reported = {(u.side, u.step): u for u in pair.reported}
     for unmatched in pair.reported:
-        if unmatched.side == "source":
+        # a source and a target sentence left side by side that do not read as each other's translation either
+        other_side = "target" if unmatched.side == "source" else "source"
+        beside = next((reported[other_side, k] for k in (unmatched.step - 1, unmatched.step + 1) if (other_side, k) in reported), None)
+        if beside is not None:
+            findings.append(_unlike(pair, unmatched, beside, source_name, target_name))
+        elif unmatched.side == "source":
             sentence = pair.source[unmatched.index]
             following = next((pair.target[s.t0] for s in steps[unmatched.step + 1 :] if s.t1 > s.t0), None)
             preceding = next((pair.target[s.t1 - 1] for s in reversed(steps[: unmatched.step]) if s.t1 > s.t0), None)
@@ -812,6 +825,26 @@ def sentence_findings(pair: PairSentences, source_name: str, target_name: str) -
                 )
             )
     return findings
+
+
+def _unlike(pair: PairSentences, unmatched: Unmatched, beside: Unmatched, source_name: str, target_name: str) -> Finding:
+    """A sentence that stands beside an unmatched sentence of the other side which does not translate it: a
+    sentence glued to another one ("It looks like this: Many of the delegates …"), or two rendered as one."""
+    if unmatched.side == "source":
+        source, target = pair.source[unmatched.index], pair.target[beside.index]
+        return Finding(
+            "SENTENCE-MISSING",
+            f"{source_name} sentence {unmatched.index + 1} of {len(pair.source)} («{first_words(source.text)}») is not "
+            f"what the {target_name} sentence beside it says (“{first_words(target.text)}”): is something left out, or added?",
+            needle=_needle(target.text),
+        )
+    source, target = pair.source[beside.index], pair.target[unmatched.index]
+    return Finding(
+        "SENTENCE-ADDED",
+        f"{target_name} sentence {unmatched.index + 1} of {len(pair.target)} (“{first_words(target.text)}”) says more "
+        f"than, or other than, the {source_name} sentence beside it («{first_words(source.text)}»): is something added, or left out?",
+        needle=_needle(target.text),
+    )
 
 
 def _needle(text: str) -> str:
