@@ -169,3 +169,27 @@ def test_sample_book_review_has_nothing_to_attend(tmp_path):
     assert not document.xpath("//tr[contains(@class, 'attention')]")
     assert "Not approved yet" in document.xpath("string(//p[@class='approval'])")
     assert "اصول سیاست خارجی شیلی" in document.text_content()  # normalised Persian, as published
+
+
+def test_figures_keep_to_their_column_in_a_real_browser(tmp_path):
+    """The corpus's figures are up to 2,100 pixels wide: each is scaled down to its side's column, and the page
+    does not scroll sideways (it did: the review edition set images no width limit)."""
+    if shutil.which("chromium") is None:
+        pytest.fail("chromium is not installed: run tools/system-deps.sh")
+    from helpers import CORPUS
+
+    book = copy_book(tmp_path / "book", CORPUS)
+    assert run_cli(book, "review").code == 0
+    measure = (
+        "Promise.all([...document.images].map(i => i.decode().catch(() => null))).then(() => ({"
+        " wide: [...document.querySelectorAll('td.side img')].filter(i => i.naturalWidth > i.closest('td').clientWidth).length,"
+        " outside: [...document.querySelectorAll('td.side img')].filter(i => i.getBoundingClientRect().right >"
+        " i.closest('td').getBoundingClientRect().right + 0.5).length,"
+        " page: document.documentElement.scrollWidth - document.documentElement.clientWidth }))"
+    )
+    with Chromium(tmp_path / "profile") as browser:
+        browser.open((book / HTML).as_uri())
+        browser.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+        found = browser.evaluate(measure, wait=True)
+    assert found["wide"] > 0  # figures wider than their column are there to be scaled
+    assert found["outside"] == 0 and found["page"] <= 0
