@@ -227,6 +227,13 @@ def test_an_omission_beside_a_sentence_with_the_same_words_is_found(tmp_path):
     assert flag.code == "SENTENCE-MISSING" and "(«وقتی شما پاسخ" in flag.message
 
 
+def _append(book: Path, paragraphs: dict[str, str]) -> None:
+    """Each file of the book (a relative path) with one more paragraph at its end."""
+    for relative, paragraph in paragraphs.items():
+        path = book / relative
+        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + paragraph + "\n", encoding="utf-8")
+
+
 def test_a_loose_but_faithful_rendering_stays_silent(tmp_path):
     """«نکته خوبی است.» ("a good point") rendered freely, with words the Persian does not have: not an addition.
     (DjangoGirls tutorial, python_introduction, CC BY-SA; this pair was flagged by lengths alone in the full
@@ -240,9 +247,7 @@ def test_a_loose_but_faithful_rendering_stays_silent(tmp_path):
         "translations/en/01-djangogirls.md": "When should you use a dictionary or a list? Well, that's a good point "
         "to ponder. Think about the answer before looking at it in the next line.",
     }
-    for relative, paragraph in pairs.items():
-        path = book / relative
-        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + paragraph + "\n", encoding="utf-8")
+    _append(book, pairs)
     assert _sentence_flags(book) == []
 
 
@@ -260,9 +265,7 @@ def test_a_free_last_sentence_beside_a_merge_stays_silent(tmp_path):
         "coach! We know it is complicated, especially when you learn what objects and functions are at the same time. "
         "But hopefully it looks slightly less magic for you now!",
     }
-    for relative, paragraph in pairs.items():
-        path = book / relative
-        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + paragraph + "\n", encoding="utf-8")
+    _append(book, pairs)
     assert _sentence_flags(book) == []
 
 
@@ -277,9 +280,7 @@ def test_names_the_lexicon_does_not_know_tell_which_sentence_is_missing(tmp_path
         EN: "The delegation stayed a few days in Santiago and met officials. The delegation stayed a few days in "
         "Valparaiso and met officials.",
     }
-    for relative, paragraph in pairs.items():
-        path = book / relative
-        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + paragraph + "\n", encoding="utf-8")
+    _append(book, pairs)
     [flag] = _sentence_flags(book)
     assert flag.code == "SENTENCE-MISSING"
     assert "Persian sentence 3 of 3 («هیئت چند روز در کنسپسیون" in flag.message
