@@ -31,6 +31,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterable, Sequence
 
 from .. import model as m
@@ -199,9 +200,10 @@ def _words(sentence: Sentence, side: str, lexicon: Lexicon) -> tuple[tuple, froz
     if side == "source":
         words = lexicon.persian_words(sentence.text)
         return words, frozenset().union(*words)
-    stems = lexicon.english_words(sentence.text)
-    # sorted: the same bits, and sums, whatever the hash seed; all its words' spellings can meet a Persian name
-    return tuple(sorted(stems)), lexicon.english_renderings(sentence.text)
+    # its known words' stems and all its words' spellings (which can meet a Persian name); the stems are its
+    # words, sorted: the same bits, and sums, whatever the hash seed
+    renderings = lexicon.english_renderings(sentence.text)
+    return tuple(sorted(r for r in renderings if not r.startswith(SPELLED))), renderings
 
 
 @dataclass(frozen=True)
@@ -280,10 +282,13 @@ class LexicalModel:
         has no rates of its own for; `kind` as `_kind` tells."""
         return _weights(*{"source": self.source, "spelled": self.spelled, "target": self.target}[kind])
 
+    @cached_property
+    def _defaults(self) -> dict[str, tuple[float, float]]:
+        return {kind: self.weights(kind) for kind in ("source", "spelled", "target")}
+
     def word_weights(self, side: str, words: Iterable) -> tuple[float, tuple[float, ...]]:
         """For a sentence's known words: what they weigh if none is found, and what finding each adds to that."""
-        defaults = {kind: self.weights(kind) for kind in ("source", "spelled", "target")}
-        pairs = [self.words.get(w) or defaults[_kind(w)] for w in words]
+        pairs = [self.words.get(w) or self._defaults[_kind(w)] for w in words]
         return sum(loss for _, loss in pairs), tuple(gain - loss for gain, loss in pairs)
 
 

@@ -217,9 +217,14 @@ def _prose(text: str) -> str:
     return text
 
 
+def _content_words(text: str) -> list[str]:
+    """The content words of English text, as written."""
+    return [w for w in _ENGLISH_WORD.findall(_prose(text)) if w.lower() not in ENGLISH_STOP and len(w) > 2]
+
+
 def english_words(text: str) -> list[str]:
     """The content words of English text, as stems."""
-    return [english_stem(w) for w in _ENGLISH_WORD.findall(_prose(text)) if w.lower() not in ENGLISH_STOP and len(w) > 2]
+    return [english_stem(w) for w in _content_words(text)]
 
 
 @dataclass(frozen=True)
@@ -234,10 +239,11 @@ class Lexicon:
         """What a Persian word (as written in the text) may be rendered by; empty when it is unknown."""
         found = self._found.get(word)
         if found is None:
+            folded = fold_word(word)
             if word.startswith(("می\u200c", "نمی\u200c")):  # a verb by its prefix: می‌گوید is not میگو, "shrimp"
-                found = frozenset() if fold_word(word) in PERSIAN_STOP else self._verb(fold_word(word.partition("\u200c")[2]))
+                found = frozenset() if folded in PERSIAN_STOP else self._verb(fold_word(word.partition("\u200c")[2]))
             else:
-                found = self._lookup(fold_word(word)) or self._unknown(word)
+                found = self._lookup(folded) or self._unknown(word)
             self._found[word] = found
         return found
 
@@ -343,11 +349,13 @@ class Lexicon:
     def english_renderings(self, text: str) -> frozenset[str]:
         """Everything in English text that a Persian word's renderings may meet: its known words' stems and
         the spellings of all its content words (as written, and without a plural's s: templates, template)."""
-        found = set(self.english_words(text))
-        for word in _ENGLISH_WORD.findall(_prose(text)):
-            if len(word) > 2 and word.lower() not in ENGLISH_STOP:
-                plural = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-                found.update(filter(None, (latin_spelling(word), latin_spelling(plural))))
+        found = set()
+        for word in _content_words(text):
+            stem = english_stem(word)
+            if stem in self.english:
+                found.add(stem)
+            plural = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+            found.update(filter(None, (latin_spelling(word), latin_spelling(plural))))
         return frozenset(found)
 
     def with_terms(self, terms: Iterable[tuple[str, Iterable[str]]]) -> "Lexicon":
