@@ -63,7 +63,7 @@ PRIOR_VARIANCE = 3.0  # variance per character before calibration (faithful fa-e
 PRIOR_WEIGHT = 20  # how many sentence pairs that prior counts for against the book's own
 MIN_VARIANCE = 1.0
 EVIDENCE = 4.5  # nats: how much likelier an omission must be than the likeliest merge to be reported (docs/checks.md)
-LEXICAL_EVIDENCE = 3.5  # the same when the words were weighed too (faithful pairs then measure at most 3.1: docs/checks.md)
+LEXICAL_EVIDENCE = 3.5  # the same when the words were weighed too (faithful pairs then measure at most 3.2: docs/checks.md)
 MIN_SENTENCE = 12  # characters: shorter sentences ("Yes.", "Wait!") are never reported on their own
 BAND = 25  # how far (in sentences) the path may wander from the diagonal, beyond the difference in count
 MAX_SENTENCES = 2000  # a side with more sentences than this (a 100,000-character block of one-word lines) is not aligned
@@ -286,8 +286,9 @@ class LexicalModel:
     def _defaults(self) -> dict[str, tuple[float, float]]:
         return {kind: self.weights(kind) for kind in ("source", "spelled", "target")}
 
-    def word_weights(self, side: str, words: Iterable) -> tuple[float, tuple[float, ...]]:
-        """For a sentence's known words: what they weigh if none is found, and what finding each adds to that."""
+    def word_weights(self, words: Iterable) -> tuple[float, tuple[float, ...]]:
+        """For a sentence's known words (`_kind` tells their side): what they weigh if none is found, and what
+        finding each adds to that."""
         pairs = [self.words.get(w) or self._defaults[_kind(w)] for w in words]
         return sum(loss for _, loss in pairs), tuple(gain - loss for gain, loss in pairs)
 
@@ -496,8 +497,8 @@ class _Scorer:
             self.s_union = [u for _, u in s_words]
             self.t_words = [tuple(w) for w, _ in t_words]
             self.t_union = [u for _, u in t_words]
-            self.s_weights = [self.lexical.word_weights("source", w) for w in self.s_words]
-            self.t_weights = [self.lexical.word_weights("target", w) for w in self.t_words]
+            self.s_weights = [self.lexical.word_weights(w) for w in self.s_words]
+            self.t_weights = [self.lexical.word_weights(w) for w in self.t_words]
             self._found_t: dict[tuple[int, int], int] = {}
             self._found_s: dict[tuple[int, int], int] = {}
             self._shared_words: dict[tuple[str, int, int], tuple[tuple[int, int], ...]] = {}
